@@ -1,0 +1,178 @@
+# io-pgtable-bench: benchmarks for the Linux kernel's ARM LPAE IOMMU page
+# tables (drivers/iommu/io-pgtable-arm.c), built in user space once per
+# allocator backend. Kernel conventions: ARCH=, CROSS_COMPILE=, O=, KSRC=.
+# `make help` lists the targets.
+
+# ---------------------------------------------------------------- variables
+HOSTARCH	:= $(shell uname -m | sed -e 's/aarch64/arm64/')
+ARCH		?= $(HOSTARCH)
+ifeq ($(ARCH),arm64)
+ifneq ($(HOSTARCH),arm64)
+CROSS_COMPILE	?= aarch64-linux-gnu-
+# Binaries for another architecture run under QEMU's user-mode emulator.
+RUNNER		?= qemu-aarch64
+endif
+endif
+ifeq ($(origin CC),default)
+CC		:= $(CROSS_COMPILE)gcc
+endif
+ifeq ($(origin CXX),default)
+CXX		:= $(CROSS_COMPILE)g++
+endif
+PYTHON		?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+
+# SANITIZE=1 means address,undefined; any other value is passed to -fsanitize=.
+comma		:= ,
+ifeq ($(SANITIZE),1)
+override SANITIZE := address,undefined
+endif
+ifneq ($(SANITIZE),)
+SANFLAGS	:= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+VARIANT		:= -san-$(subst $(comma),-,$(SANITIZE))
+endif
+
+O		?= build
+OUT		:= $(O)/$(ARCH)$(VARIANT)
+OBJ		:= $(OUT)/obj
+
+# Kernel-style code follows the kernel's warning set: -Wextra's unused
+# parameters, sign comparisons and partial initialisers are idiomatic there.
+WARN		:= -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
+		   -Wno-missing-field-initializers
+CFLAGS		?= -O2 -g
+CXXFLAGS	?= -O2 -g
+ALL_CFLAGS	:= -std=gnu11 $(WARN) -pthread $(SANFLAGS) $(CFLAGS)
+ALL_CXXFLAGS	:= -std=c++17 $(WARN) -pthread $(SANFLAGS) $(CXXFLAGS)
+CPPFLAGS	+= -Ishims/kernel -Isrc -MMD -MP
+LDLIBS		:= -pthread $(SANFLAGS)
+BENCH_LDLIBS	:= -lbenchmark $(LDLIBS)
+
+# The page-table core: the suite's own, or a kernel tree's with KSRC=.
+ifeq ($(KSRC),)
+CORE		:= own
+CORE_SRCS	:= $(wildcard src/pgtable/*.c)
+CORE_OBJS	:= $(CORE_SRCS:%.c=$(OBJ)/%.o)
+BIN		:= $(OUT)
+else
+KVER		:= $(shell scripts/kernel-version.sh $(KSRC))
+CORE		:= k$(KVER)
+BIN		:= $(OUT)/$(CORE)
+KOBJ		:= $(BIN)/obj
+CORE_OBJS	:= $(KOBJ)/io-pgtable-arm.o $(KOBJ)/io-pgtable.o
+KCPPFLAGS	:= -Ishims/kernel -MMD -MP -DCONFIG_IOMMU_IO_PGTABLE_LPAE=1
+endif
+
+# Backends: every src/alloc/*.c but the shared bookkeeping.
+BACKENDS	?= $(filter-out common,$(basename $(notdir $(wildcard src/alloc/*.c))))
+ARCH_DIR	:= $(if $(wildcard src/arch/$(ARCH)/*.c),src/arch/$(ARCH),src/arch/generic)
+LIB_SRCS	:= $(wildcard shims/kernel/*.c src/iommu-core/*.c src/tlb/*.c src/arch/*.c) \
+		   $(wildcard $(ARCH_DIR)/*.c) src/alloc/common.c
+LIB_OBJS	:= $(LIB_SRCS:%.c=$(OBJ)/%.o)
+BENCH_OBJS	:= $(patsubst %,$(OBJ)/%.o,$(basename $(wildcard bench/*.c bench/*/*.c shims/gbench/*.cc)))
+TEST_SRCS	:= $(filter-out tests/alloc/% tests/fuzz/%,$(wildcard tests/*.c tests/*/*.c))
+TEST_OBJS	:= $(TEST_SRCS:%.c=$(OBJ)/%.o)
+
+BENCH_BINS	:= $(BACKENDS:%=$(BIN)/bench-%)
+TEST_BINS	:= $(BACKENDS:%=$(BIN)/test-%)
+
+# What the run scripts read.
+export ARCH RUNNER PYTHON CORE BIN BACKENDS CC CXX CFLAGS SANITIZE KSRC KVER
+PROFILE		?= quick
+
+# ------------------------------------------------------------------ targets
+.PHONY: all bench test deps help clean compare history plot report perf \
+	fuzz soak memcheck kernel-source compare-kernels
+.DEFAULT_GOAL	:= all
+
+all: $(BENCH_BINS) $(TEST_BINS)
+
+deps:
+	@$(if $(NO_DEPS),true,scripts/deps.sh $(if $(filter arm64,$(ARCH)),$(if $(filter-out arm64,$(HOSTARCH)),--arm64)))
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-tests.sh $(TEST_BINS)
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BENCH_BINS)
+	@scripts/bench.sh $(BENCH_BINS)
+
+compare:
+	@$(PYTHON) scripts/compare.py $(if $(RUN),--run $(RUN) --by $(or $(BY),backend),$(A) $(B)) --threshold $(or $(THRESHOLD),5)
+
+history:
+	@$(PYTHON) scripts/history.py --metric '$(METRIC)' $(if $(FILTER),--filter '$(FILTER)') $(or $(RESULTS),results/$(shell hostname))
+
+plot:
+	@$(PYTHON) scripts/plot.py $(RUN)
+
+report:
+	@$(PYTHON) scripts/report.py $(RUN)
+
+perf: deps
+	@$(MAKE) --no-print-directory $(BIN)/bench-$(or $(BACKEND),libc)
+	@scripts/perf.sh $(BIN)/bench-$(or $(BACKEND),libc) '$(FILTER)'
+
+fuzz:
+	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
+
+soak: $(TEST_BINS)
+	@scripts/soak.sh $(or $(SECONDS),60) $(TEST_BINS)
+
+memcheck: deps
+	@$(MAKE) --no-print-directory $(BENCH_BINS)
+	@scripts/memcheck.sh $(BENCH_BINS)
+
+kernel-source:
+	@scripts/kernel-source.sh $(or $(KVER),6.12)
+
+compare-kernels:
+	@scripts/compare-kernels.sh '$(A)' '$(B)'
+
+help:
+	@echo 'io-pgtable-bench targets (ARCH=$(ARCH) core=$(CORE) backends: $(BACKENDS))'
+	@echo '  all              build bench-<backend> and test-<backend> under $(BIN)/'
+	@echo '  bench            run the benchmarks (PROFILE=quick|full|cmp, FILTER=, BACKENDS=)'
+	@echo '  test             run every test binary and the script tests'
+	@echo '  deps             install missing Debian packages (NO_DEPS=1 skips)'
+	@echo '  compare          A=<run> B=<run>, or RUN=<run> BY=backend|core [THRESHOLD=5]'
+	@echo '  history          METRIC=<name> [FILTER=]: a metric across runs, change points'
+	@echo '  plot             RUN=<run>: PNG and SVG plots into <run>/plots/'
+	@echo '  report           RUN=<run>: one self-contained HTML report'
+	@echo '  perf             FILTER=<regex> BACKEND=<b>: perf record/report/stat of one benchmark'
+	@echo '  fuzz             libFuzzer against the reference model (FUZZ_SECONDS=60)'
+	@echo '  soak             SECONDS=N of map/unmap cycles per backend, memory over time'
+	@echo '  memcheck         valgrind memcheck on a short bench run of every backend'
+	@echo '  kernel-source    KVER=6.12|6.1: unpack Debian linux-source-<ver> into build/kernel/<ver>'
+	@echo '  compare-kernels  A=<ksrc> B=<ksrc>: benchmark two kernel trees interleaved'
+	@echo '  clean            remove $(O)/'
+	@echo 'Variables: ARCH=arm64 CROSS_COMPILE= O=<dir> KSRC=<linux tree> SANITIZE=1|thread CC= CXX='
+
+clean:
+	rm -rf $(O)
+
+# ------------------------------------------------------------ pattern rules
+$(OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(OBJ)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS) -c $< -o $@
+
+ifneq ($(KSRC),)
+$(KOBJ)/%.o: $(KSRC)/drivers/iommu/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KCPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+endif
+
+# ---------------------------------------------------------------- binaries
+.SECONDEXPANSION:
+$(BIN)/bench-%: $(BENCH_OBJS) $(CORE_OBJS) $(LIB_OBJS) $(OBJ)/src/alloc/%.o
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(BENCH_LDLIBS)
+
+$(BIN)/test-%: $(TEST_OBJS) $(CORE_OBJS) $(LIB_OBJS) $(OBJ)/src/alloc/%.o $$(patsubst %.c,$(OBJ)/%.o,$$(wildcard tests/alloc/$$*.c))
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+.PRECIOUS: $(OBJ)/%.o
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Install the Debian/Ubuntu packages the suite needs, only those missing.
+# Usage: scripts/deps.sh [--arm64] [--kernel VER]...
+# Uses sudo when not root; prints what it installs; NO_DEPS=1 in make skips it.
+set -eu
+
+pkgs="g++ make libbenchmark-dev libbenchmark-tools python3 python3-numpy \
+python3-scipy python3-matplotlib python3-pytest valgrind"
+need_arm64=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--arm64) need_arm64=1 ;;
+	--kernel) shift; pkgs="$pkgs linux-source-$1 xz-utils" ;;
+	--perf) pkgs="$pkgs $(. /etc/os-release; [ "$ID" = ubuntu ] && echo linux-tools-common linux-tools-generic || echo linux-perf)" ;;
+	--fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
+	*) echo "deps.sh: unknown option '$1'" >&2; exit 2 ;;
+	esac
+	shift
+done
+if [ $need_arm64 = 1 ]; then
+	pkgs="$pkgs gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user libc6:arm64 libbenchmark-dev:arm64"
+fi
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+command -v apt-get >/dev/null || {
+	echo "deps.sh: missing packages:$missing, and no apt-get to install them" >&2
+	exit 1
+}
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+echo "deps: installing$missing"
+if [ $need_arm64 = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	$sudo dpkg --add-architecture arm64
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: done"

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* <linux/bitfield.h>: FIELD_PREP/FIELD_GET/FIELD_FIT over constant masks. */
+#ifndef _SHIM_LINUX_BITFIELD_H
+#define _SHIM_LINUX_BITFIELD_H
+
+#include <linux/bits.h>
+
+#define __bf_shf(x)		(__builtin_ffsll(x) - 1)
+#define FIELD_PREP(mask, val) \
+	((__typeof__(mask))(((__typeof__(mask))(val) << __bf_shf(mask)) & (mask)))
+#define FIELD_GET(mask, reg) \
+	((__typeof__(mask))(((reg) & (mask)) >> __bf_shf(mask)))
+#define FIELD_FIT(mask, val) \
+	(!((((__typeof__(mask))(val)) << __bf_shf(mask)) & ~(mask)))
+#define FIELD_MAX(mask)		((__typeof__(mask))((mask) >> __bf_shf(mask)))
+
+#endif

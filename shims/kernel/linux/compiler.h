@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * <linux/compiler.h>: branch hints, READ_ONCE/WRITE_ONCE as volatile
+ * accesses (same single-copy semantics the kernel relies on), attributes.
+ */
+#ifndef _SHIM_LINUX_COMPILER_H
+#define _SHIM_LINUX_COMPILER_H
+
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+#undef __always_inline
+#define __always_inline		inline __attribute__((__always_inline__))
+#define noinline		__attribute__((__noinline__))
+#define __maybe_unused		__attribute__((__unused__))
+#define __always_unused		__attribute__((__unused__))
+#define __packed		__attribute__((__packed__))
+#define __aligned(x)		__attribute__((__aligned__(x)))
+#define __must_check		__attribute__((__warn_unused_result__))
+#define __printf(a, b)		__attribute__((__format__(printf, a, b)))
+#define __init
+#define __exit
+#define __initdata
+#define __ro_after_init
+#define __rcu
+#define __iomem
+#define __force
+#define __user
+#define __cold			__attribute__((__cold__))
+#define fallthrough		__attribute__((__fallthrough__))
+#define __counted_by(m)
+#define __stringify_1(x)	#x
+#define __stringify(x)		__stringify_1(x)
+#define barrier()		__asm__ __volatile__("" ::: "memory")
+
+#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, val)	do { *(volatile __typeof__(x) *)&(x) = (val); } while (0)
+
+#define __same_type(a, b)	__builtin_types_compatible_p(__typeof__(a), __typeof__(b))
+#define BUILD_BUG_ON(cond)	((void)sizeof(char[1 - 2 * !!(cond)]))
+#define BUILD_BUG_ON_ZERO(e)	((int)(sizeof(struct { int : (-!!(e)); })))
+#define static_assert(e, ...)	_Static_assert(e, #e)
+
+#endif

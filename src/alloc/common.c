@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Statistics, fault injection and table metadata shared by every backend.
+ * One mutex guards all of it: allocation is off the PTE-write fast path and
+ * the kernel's allocators take locks too.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/kernel.h>
+#include "common.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct alloc_stats stats;
+static u64 fail_nth, fail_every, attempts;
+
+/* Open-addressing hash of table_meta pointers keyed by virt. */
+static struct table_meta **slots;
+static size_t nslots, nused, ntomb;
+#define TOMB ((struct table_meta *)1)
+
+static size_t hash_ptr(const void *p, size_t mask)
+{
+	u64 x = (u64)(uintptr_t)p;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x & mask;
+}
+
+static int meta_grow(void)
+{
+	size_t n = nslots ? nslots * 2 : 1024, i;
+	struct table_meta **old = slots, **new = calloc(n, sizeof(*new));
+
+	if (!new)
+		return -ENOMEM;
+	for (i = 0; i < nslots; i++) {
+		struct table_meta *m = old[i];
+		size_t h;
+
+		if (!m || m == TOMB)
+			continue;
+		for (h = hash_ptr(m->virt, n - 1); new[h]; h = (h + 1) & (n - 1))
+			;
+		new[h] = m;
+	}
+	slots = new;
+	nslots = n;
+	ntomb = 0;
+	free(old);
+	return 0;
+}
+
+struct table_meta *meta_insert(void *virt, size_t size)
+{
+	struct table_meta *m = calloc(1, sizeof(*m));
+	size_t h;
+
+	if (!m)
+		return NULL;
+	m->virt = virt;
+	m->size = size;
+	INIT_LIST_HEAD(&m->lru);
+	pthread_mutex_lock(&lock);
+	if ((nused + ntomb + 1) * 2 > nslots && meta_grow()) {
+		pthread_mutex_unlock(&lock);
+		free(m);
+		return NULL;
+	}
+	for (h = hash_ptr(virt, nslots - 1); slots[h] && slots[h] != TOMB;
+	     h = (h + 1) & (nslots - 1))
+		;
+	if (slots[h] == TOMB)
+		ntomb--;
+	slots[h] = m;
+	nused++;
+	pthread_mutex_unlock(&lock);
+	return m;
+}
+
+static size_t meta_slot(const void *virt)
+{
+	size_t h;
+
+	if (!nslots)
+		return SIZE_MAX;
+	for (h = hash_ptr(virt, nslots - 1); slots[h]; h = (h + 1) & (nslots - 1))
+		if (slots[h] != TOMB && slots[h]->virt == virt)
+			return h;
+	return SIZE_MAX;
+}
+
+struct table_meta *meta_find(const void *virt)
+{
+	struct table_meta *m;
+	size_t h;
+
+	pthread_mutex_lock(&lock);
+	h = meta_slot(virt);
+	m = h == SIZE_MAX ? NULL : slots[h];
+	pthread_mutex_unlock(&lock);
+	return m;
+}
+
+void meta_remove(struct table_meta *m)
+{
+	size_t h;
+
+	pthread_mutex_lock(&lock);
+	h = meta_slot(m->virt);
+	if (h != SIZE_MAX) {
+		slots[h] = TOMB;
+		nused--;
+		ntomb++;
+	}
+	pthread_mutex_unlock(&lock);
+	free(m);
+}
+
+size_t meta_count(void)
+{
+	size_t n;
+
+	pthread_mutex_lock(&lock);
+	n = nused;
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+size_t alloc_round_size(size_t size)
+{
+	return roundup_pow_of_two(max_t(size_t, size, 64));
+}
+
+bool alloc_fault_should_fail(void)
+{
+	bool fail = false;
+
+	pthread_mutex_lock(&lock);
+	attempts++;
+	if (fail_nth && --fail_nth == 0)
+		fail = true;
+	if (fail_every && attempts % fail_every == 0)
+		fail = true;
+	if (fail) {
+		stats.failures++;
+		stats.injected++;
+	}
+	pthread_mutex_unlock(&lock);
+	return fail;
+}
+
+void alloc_account_alloc(size_t bytes)
+{
+	pthread_mutex_lock(&lock);
+	stats.allocs++;
+	stats.bytes_held += bytes;
+	stats.pages_held = DIV_ROUND_UP(stats.bytes_held, PAGE_SIZE);
+	if (stats.bytes_held > stats.peak_bytes)
+		stats.peak_bytes = stats.bytes_held;
+	pthread_mutex_unlock(&lock);
+}
+
+void alloc_account_free(size_t bytes)
+{
+	pthread_mutex_lock(&lock);
+	stats.frees++;
+	stats.bytes_held -= bytes;
+	stats.pages_held = DIV_ROUND_UP(stats.bytes_held, PAGE_SIZE);
+	pthread_mutex_unlock(&lock);
+}
+
+void alloc_account_failure(void)
+{
+	pthread_mutex_lock(&lock);
+	stats.failures++;
+	pthread_mutex_unlock(&lock);
+}
+
+void backend_stats(struct alloc_stats *out)
+{
+	pthread_mutex_lock(&lock);
+	*out = stats;
+	pthread_mutex_unlock(&lock);
+}
+
+void backend_stats_reset(void)
+{
+	pthread_mutex_lock(&lock);
+	stats.allocs = stats.frees = stats.failures = stats.injected = 0;
+	stats.peak_bytes = stats.bytes_held;
+	pthread_mutex_unlock(&lock);
+}
+
+void backend_fail_nth(u64 nth)
+{
+	pthread_mutex_lock(&lock);
+	fail_nth = nth;
+	pthread_mutex_unlock(&lock);
+}
+
+void backend_fail_every(u64 every)
+{
+	pthread_mutex_lock(&lock);
+	fail_every = every;
+	attempts = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+void backend_fault_clear(void)
+{
+	pthread_mutex_lock(&lock);
+	fail_nth = fail_every = 0;
+	pthread_mutex_unlock(&lock);
+}

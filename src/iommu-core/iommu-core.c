@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Map/unmap loops of the kernel's IOMMU core over io_pgtable_ops.
+ */
+#include <string.h>
+#include <linux/kernel.h>
+#include "../alloc/backend.h"
+#include "iommu-core.h"
+#include "iommu-pages.h"
+
+struct tlb_model *iommu_cookie_tlb(void *cookie)
+{
+	return ((struct iommu_domain *)cookie)->tlb;
+}
+
+int iommu_domain_init(struct iommu_domain *d, enum io_pgtable_fmt fmt,
+		      const struct io_pgtable_cfg *cfg, struct tlb_model *tlb)
+{
+	memset(d, 0, sizeof(*d));
+	d->fmt = fmt;
+	d->tlb = tlb;
+	d->cfg = *cfg;
+	d->dev.name = "smmu-bench";
+	if (!d->cfg.iommu_dev)
+		d->cfg.iommu_dev = &d->dev;
+	if (tlb)
+		d->cfg.tlb = tlb->ops->flush_ops;
+	backend_setup_cfg(&d->cfg);
+	d->ops = alloc_io_pgtable_ops(fmt, &d->cfg, d);
+	if (!d->ops)
+		return -EINVAL;
+	d->pgsize_bitmap = d->cfg.pgsize_bitmap;
+	return 0;
+}
+
+void iommu_domain_release(struct iommu_domain *d)
+{
+	if (d->ops)
+		free_io_pgtable_ops(d->ops);
+	d->ops = NULL;
+}
+
+size_t iommu_pgsize(unsigned long pgsize_bitmap, unsigned long iova,
+		    phys_addr_t paddr, size_t size, size_t *count)
+{
+	unsigned long addr_merge = paddr | iova;
+	unsigned long pgsizes, bigger;
+	size_t pgsize, next, offset;
+	unsigned int idx;
+
+	/* Sizes the hardware has that fit in @size and in the alignment. */
+	pgsizes = pgsize_bitmap & GENMASK(__fls(size), 0);
+	if (likely(addr_merge))
+		pgsizes &= GENMASK(__ffs(addr_merge), 0);
+	BUG_ON(!pgsizes);
+
+	idx = __fls(pgsizes);
+	pgsize = BIT(idx);
+	if (!count)
+		return pgsize;
+
+	/*
+	 * Stop short of the next larger size's boundary when the request
+	 * reaches past it, so that the next call can use the larger size;
+	 * pointless if iova and paddr are offset differently within it.
+	 */
+	bigger = pgsize_bitmap & ~GENMASK(idx, 0);
+	if (bigger) {
+		next = BIT(__ffs(bigger));
+		if (!((iova ^ paddr) & (next - 1))) {
+			offset = next - (addr_merge & (next - 1));
+			if (offset + next >= offset && offset + next <= size)
+				size = offset;
+		}
+	}
+	*count = size >> idx;
+	return pgsize;
+}
+
+static size_t min_pagesz(struct iommu_domain *d)
+{
+	return 1UL << __ffs(d->pgsize_bitmap);
+}
+
+int iommu_map(struct iommu_domain *d, unsigned long iova, phys_addr_t paddr,
+	      size_t size, int prot, gfp_t gfp)
+{
+	unsigned long orig_iova = iova;
+	size_t orig_size = size;
+	int ret = 0;
+
+	if (!size || !IS_ALIGNED(iova | paddr | size, min_pagesz(d)))
+		return -EINVAL;
+
+	while (size) {
+		size_t count, mapped = 0;
+		size_t pgsize = iommu_pgsize(d->pgsize_bitmap, iova, paddr,
+					     size, &count);
+
+		ret = d->ops->map_pages(d->ops, iova, paddr, pgsize, count,
+					prot, gfp, &mapped);
+		size -= mapped;
+		if (ret)
+			break;
+		iova += mapped;
+		paddr += mapped;
+	}
+
+	/* The kernel unwinds a partial map so the caller sees all or nothing. */
+	if (ret && orig_size != size)
+		iommu_unmap(d, orig_iova, orig_size - size);
+	return ret;
+}
+
+size_t iommu_unmap_fast(struct iommu_domain *d, unsigned long iova,
+			size_t size, struct iommu_iotlb_gather *gather)
+{
+	size_t unmapped = 0;
+
+	if (!size || !IS_ALIGNED(iova | size, min_pagesz(d)))
+		return 0;
+
+	while (unmapped < size) {
+		size_t count, done;
+		size_t pgsize = iommu_pgsize(d->pgsize_bitmap, iova, iova,
+					     size - unmapped, &count);
+
+		done = d->ops->unmap_pages(d->ops, iova, pgsize, count, gather);
+		if (!done)
+			break;
+		iova += done;
+		unmapped += done;
+	}
+	return unmapped;
+}
+
+size_t iommu_unmap(struct iommu_domain *d, unsigned long iova, size_t size)
+{
+	struct iommu_iotlb_gather gather;
+	size_t ret;
+
+	iommu_iotlb_gather_init(&gather);
+	ret = iommu_unmap_fast(d, iova, size, &gather);
+	iommu_iotlb_sync(d, &gather);
+	return ret;
+}
+
+void iommu_iotlb_sync(struct iommu_domain *d, struct iommu_iotlb_gather *gather)
+{
+	if (d->tlb && d->tlb->ops->sync)
+		d->tlb->ops->sync(d->tlb, gather);
+	/* Tables parked on the gather may only go once the TLB forgot them. */
+	if (!iommu_pages_list_empty(&gather->freelist))
+		iommu_put_pages_list(&gather->freelist);
+	iommu_iotlb_gather_init(gather);
+}
+
+void iommu_flush_iotlb_all(struct iommu_domain *d)
+{
+	if (d->tlb && d->tlb->ops->flush_all)
+		d->tlb->ops->flush_all(d->tlb);
+}
+
+phys_addr_t iommu_iova_to_phys(struct iommu_domain *d, unsigned long iova)
+{
+	return d->ops->iova_to_phys(d->ops, iova);
+}
