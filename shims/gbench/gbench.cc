@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gbench.cc: the C API of gbench.h over Google Benchmark 1.7.x.
+ *
+ * The C function runs inside a C++ lambda that wraps its benchmark::State
+ * in a struct gb_state on the stack. The timed loop is one KeepRunningBatch
+ * for all max_iterations (starts the timer, consumes the whole count) and a
+ * second one that finds nothing left (stops the timer): no C++ call per
+ * iteration. Everything that brackets the timed region goes through
+ * timed_region_start()/timed_region_stop() below.
+ */
+#include <atomic>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <benchmark/benchmark.h>
+
+#include "gbench.h"
+
+struct gb_state {
+	benchmark::State *st;
+	uint64_t n;		/* iterations handed to the C loop */
+	bool looping;		/* between gb_loop_begin and gb_loop_end */
+	bool paused;
+};
+
+/* struct gb_bench is never defined: it is a benchmark::internal::Benchmark. */
+
+static std::atomic<unsigned long> gb_errors;
+static const char *gb_help_banner;
+
+static benchmark::internal::Benchmark *B(struct gb_bench *b)
+{
+	return reinterpret_cast<benchmark::internal::Benchmark *>(b);
+}
+
+static struct gb_bench *G(benchmark::internal::Benchmark *b)
+{
+	return reinterpret_cast<struct gb_bench *>(b);
+}
+
+/*
+ * The one place where the timed region starts and stops. Whatever must
+ * bracket exactly the measured code (hardware counters) goes here; the
+ * library's timer is started/stopped by the caller right after/before.
+ */
+static void timed_region_start(struct gb_state *s)
+{
+	(void)s;
+}
+
+static void timed_region_stop(struct gb_state *s)
+{
+	(void)s;
+}
+
+/* ------------------------------------------------------------ registration */
+
+struct gb_bench *gb_register(const char *name, gb_fn fn, void *arg)
+{
+	auto *b = benchmark::RegisterBenchmark(name,
+		[fn, arg](benchmark::State &st) {
+			struct gb_state s = { &st, 0, false, false };
+
+			fn(&s, arg);
+			/* A function that returned mid-loop still stops the clock. */
+			if (s.looping)
+				gb_loop_end(&s);
+		});
+	if (!b)
+		abort();
+	return G(b);
+}
+
+struct gb_bench *gb_args(struct gb_bench *b, const int64_t *v, size_t n)
+{
+	return G(B(b)->Args(std::vector<int64_t>(v, v + n)));
+}
+
+struct gb_bench *gb_arg(struct gb_bench *b, int64_t v)
+{
+	return G(B(b)->Arg(v));
+}
+
+struct gb_bench *gb_threads(struct gb_bench *b, int n)
+{
+	return G(B(b)->Threads(n));
+}
+
+struct gb_bench *gb_min_time(struct gb_bench *b, double seconds)
+{
+	return G(B(b)->MinTime(seconds));
+}
+
+struct gb_bench *gb_iterations(struct gb_bench *b, uint64_t n)
+{
+	return G(B(b)->Iterations(static_cast<benchmark::IterationCount>(n)));
+}
+
+struct gb_bench *gb_repetitions(struct gb_bench *b, int n)
+{
+	return G(B(b)->Repetitions(n));
+}
+
+struct gb_bench *gb_report_aggregates_only(struct gb_bench *b, bool only)
+{
+	return G(B(b)->ReportAggregatesOnly(only));
+}
+
+struct gb_bench *gb_use_manual_time(struct gb_bench *b)
+{
+	return G(B(b)->UseManualTime());
+}
+
+struct gb_bench *gb_use_real_time(struct gb_bench *b)
+{
+	return G(B(b)->UseRealTime());
+}
+
+struct gb_bench *gb_unit(struct gb_bench *b, enum gb_time_unit u)
+{
+	static const benchmark::TimeUnit units[] = {
+		benchmark::kNanosecond, benchmark::kMicrosecond,
+		benchmark::kMillisecond, benchmark::kSecond,
+	};
+
+	return G(B(b)->Unit(units[u]));
+}
+
+void gb_add_context(const char *key, const char *value)
+{
+	benchmark::AddCustomContext(key, value ? value : "");
+}
+
+static void print_help(void)
+{
+	if (gb_help_banner)
+		fputs(gb_help_banner, stdout);
+	benchmark::PrintDefaultHelp();
+}
+
+int gb_main(int argc, char **argv, const char *help_banner)
+{
+	const char *prog = argc > 0 ? argv[0] : "bench";
+	unsigned long errors;
+
+	gb_help_banner = help_banner;
+	benchmark::Initialize(&argc, argv, print_help);
+	/* Initialize() removed every flag it knows; anything left is wrong. */
+	if (argc > 1) {
+		fprintf(stderr, "%s: unrecognized option '%s' (see --help)\n",
+			prog, argv[1]);
+		return 2;
+	}
+	benchmark::RunSpecifiedBenchmarks();
+	benchmark::Shutdown();
+	errors = gb_errors.load();
+	if (errors) {
+		fprintf(stderr, "%s: %lu benchmark run(s) skipped with an error\n",
+			prog, errors);
+		return 3;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ inside a run */
+
+uint64_t gb_loop_begin(struct gb_state *s)
+{
+	benchmark::IterationCount n = s->st->max_iterations;
+
+	timed_region_start(s);
+	if (!s->st->KeepRunningBatch(n)) {
+		/* Skipped before the loop: the library already finished. */
+		timed_region_stop(s);
+		return 0;
+	}
+	s->looping = true;
+	s->n = static_cast<uint64_t>(n);
+	return s->n;
+}
+
+void gb_loop_end(struct gb_state *s)
+{
+	if (!s->looping)
+		return;
+	if (s->paused)
+		gb_resume(s);
+	/* Nothing is left of the batch: this stops the timer. */
+	while (s->st->KeepRunningBatch(1))
+		;
+	timed_region_stop(s);
+	s->looping = false;
+}
+
+void gb_pause(struct gb_state *s)
+{
+	if (s->paused)
+		return;
+	timed_region_stop(s);
+	s->st->PauseTiming();
+	s->paused = true;
+}
+
+void gb_resume(struct gb_state *s)
+{
+	if (!s->paused)
+		return;
+	s->st->ResumeTiming();
+	timed_region_start(s);
+	s->paused = false;
+}
+
+int64_t gb_range(const struct gb_state *s, size_t idx)
+{
+	return s->st->range(idx);
+}
+
+int gb_thread_index(const struct gb_state *s)
+{
+	return s->st->thread_index();
+}
+
+int gb_thread_count(const struct gb_state *s)
+{
+	return s->st->threads();
+}
+
+uint64_t gb_max_iterations(const struct gb_state *s)
+{
+	return static_cast<uint64_t>(s->st->max_iterations);
+}
+
+void gb_set_iteration_time(struct gb_state *s, double seconds)
+{
+	s->st->SetIterationTime(seconds);
+}
+
+void gb_set_items_processed(struct gb_state *s, int64_t items)
+{
+	s->st->SetItemsProcessed(items);
+}
+
+void gb_set_bytes_processed(struct gb_state *s, int64_t bytes)
+{
+	s->st->SetBytesProcessed(bytes);
+}
+
+void gb_set_label(struct gb_state *s, const char *label)
+{
+	s->st->SetLabel(label);
+}
+
+void gb_counter_set(struct gb_state *s, const char *name, double value,
+		    unsigned int flags)
+{
+	s->st->counters[name] = benchmark::Counter(value,
+		static_cast<benchmark::Counter::Flags>(flags));
+}
+
+void gb_counter_add(struct gb_state *s, const char *name, double value,
+		    unsigned int flags)
+{
+	auto it = s->st->counters.find(name);
+
+	if (it == s->st->counters.end()) {
+		gb_counter_set(s, name, value, flags);
+		return;
+	}
+	it->second.value += value;
+}
+
+void gb_skip_with_error(struct gb_state *s, const char *msg)
+{
+	gb_errors++;
+	s->st->SkipWithError(msg);
+}
+
+void gb_skip_with_errorf(struct gb_state *s, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	gb_skip_with_error(s, buf);
+}
+
+bool gb_error_occurred(const struct gb_state *s)
+{
+	return s->st->error_occurred();
+}
+
+/* The flag values gbench.h promises are the library's own. */
+#define SAME_FLAG(a, b) \
+	static_assert(static_cast<unsigned int>(a) == \
+		      static_cast<unsigned int>(benchmark::Counter::b), #a)
+SAME_FLAG(GB_CNT_RATE, kIsRate);
+SAME_FLAG(GB_CNT_AVG_THREADS, kAvgThreads);
+SAME_FLAG(GB_CNT_ITER_INVARIANT, kIsIterationInvariant);
+SAME_FLAG(GB_CNT_AVG_ITERATIONS, kAvgIterations);
+SAME_FLAG(GB_CNT_INVERT, kInvert);
