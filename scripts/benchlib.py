@@ -1,0 +1,643 @@
+"""Shared loading and statistics for the io-pgtable-bench results scripts.
+
+What this module promises:
+  * load_run(path) reads a run (a results directory of <backend>.json files,
+    or one Google Benchmark JSON file) into Bench objects keyed by
+    (backend, name), keeping every repetition; bad input raises BenchError
+    with a one-line message that names the file and the problem.
+  * per-benchmark metrics per repetition: ns per call, ns per page (pages per
+    call derived from items_per_second and the time base Google Benchmark
+    used for the rate), pages/s, and user counters.
+  * statistics: Mann-Whitney U (Google Benchmark's own calc_utest from
+    Debian's libbenchmark-tools when present), Welch's t-test from
+    aggregates when only aggregates were written, a bootstrap CI of the
+    ratio of medians, Benjamini-Hochberg adjustment, and change-point
+    detection (CUSUM with a permutation test, binary segmentation).
+  * write_atomic(): every output file is written to a temporary name in the
+    same directory and renamed into place.
+
+Only the standard library, numpy and scipy are used (Debian packages).
+"""
+
+import glob
+import json
+import math
+import os
+import re
+import sys
+import tempfile
+from datetime import datetime, timezone
+
+import numpy as np
+from scipy import stats
+
+# Debian's libbenchmark-tools ships Google Benchmark's compare.py modules here.
+GBENCH_TOOLS = "/usr/share/benchmark"
+
+# Counters that count what the code did, not how long it took: any change
+# between two runs of the same benchmark is a behaviour change.
+DETERMINISTIC = ("pte_writes", "tables_alloc", "tables_freed", "pgtable_bytes",
+                 "lines_cleaned", "barriers", "tlb_cmds", "tlb_syncs")
+
+# Keys of a Google Benchmark row that are not user counters.
+ROW_KEYS = {"name", "family_index", "per_family_instance_index", "run_name",
+            "run_type", "repetitions", "repetition_index", "threads",
+            "iterations", "real_time", "cpu_time", "time_unit",
+            "aggregate_name", "aggregate_unit", "label", "error_occurred",
+            "error_message", "big_o", "rms", "complexity"}
+
+# Name suffixes Google Benchmark appends for run options, not for what is
+# measured: stripped so that names line up across profiles.
+_OPTION_SUFFIX = re.compile(r"/(repeats|min_time|min_warmup_time|iterations)"
+                            r":[^/]+|/(real_time|manual_time)(?=/|$)")
+_TIME_UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+_RUN_ID_TIME = re.compile(r"^(\d{8}T\d{6}Z)")
+
+ALPHA = 0.05
+UTEST_MIN = 2       # below this no test at all (as Google Benchmark)
+UTEST_OPTIMAL = 9   # Google Benchmark's recommendation
+
+
+class BenchError(Exception):
+    """A problem with the input, reported as one line, never a traceback."""
+
+
+# ----------------------------------------------------------------- names
+
+def strip_options(name):
+    return _OPTION_SUFFIX.sub("", name)
+
+
+def parse_name(name):
+    """Split `<concern>/<core>/<fmt>-<granule>/<key>:<value>/...`.
+
+    Returns a dict with concern, core, fmt (e.g. "s1-4k"), params (ordered
+    key -> value) and rest (components that are not key:value). Names that do
+    not follow the scheme still parse: missing parts are "".
+    """
+    parts = name.split("/")
+    out = {"concern": parts[0], "core": "", "fmt": "", "params": {}, "rest": []}
+    i = 1
+    for field in ("core", "fmt"):
+        if i < len(parts) and ":" not in parts[i]:
+            out[field] = parts[i]
+            i += 1
+    for p in parts[i:]:
+        if ":" in p:
+            k, v = p.split(":", 1)
+            out["params"][k] = v
+        else:
+            out["rest"].append(p)
+    return out
+
+
+def replace_param(name, key, value):
+    """The name with one key:value component replaced (or dropped if None)."""
+    out = []
+    for p in name.split("/"):
+        if p.startswith(key + ":"):
+            if value is None:
+                continue
+            p = "%s:%s" % (key, value)
+        out.append(p)
+    return "/".join(out)
+
+
+def family(name):
+    """The benchmark family used to group plots: concern/fmt-granule."""
+    n = parse_name(name)
+    return "/".join(x for x in (n["concern"], n["fmt"]) if x)
+
+
+def short_name(name):
+    """The name without its concern and core, for table rows and labels."""
+    n = parse_name(name)
+    bits = [n["fmt"]] if n["fmt"] else []
+    bits += ["%s:%s" % kv for kv in n["params"].items()] + n["rest"]
+    return "/".join(bits) or name
+
+
+def parse_size(text):
+    """'4k' -> 4096, '2M' -> 2 MiB, '512' -> 512; None when not a size."""
+    m = re.fullmatch(r"(\d+)([kKmMgG]?)", text or "")
+    if not m:
+        return None
+    mult = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[m.group(2).lower()]
+    return int(m.group(1)) * mult
+
+
+# --------------------------------------------------------------- loading
+
+class Bench:
+    """One benchmark of one backend in one run: every repetition kept."""
+
+    def __init__(self, name, backend, context, path):
+        self.name = name
+        self.backend = backend
+        self.context = context
+        self.path = path
+        self.reps = []      # iteration rows
+        self.aggregates = {}    # aggregate_name -> row
+        self.error = None
+        self.real_time_based = False
+
+    @property
+    def core(self):
+        return parse_name(self.name)["core"] or self.context.get("core", "")
+
+    @property
+    def nreps(self):
+        if self.reps:
+            return len(self.reps)
+        if self.aggregates:
+            return int(_first(self.aggregates).get("repetitions", 1))
+        return 0
+
+    def _rows(self):
+        """Per-repetition rows; an aggregate stands in if there are none."""
+        if self.reps:
+            return self.reps
+        for agg in ("median", "mean"):
+            if agg in self.aggregates:
+                return [self.aggregates[agg]]
+        return []
+
+    def times_ns(self, field="real_time"):
+        return np.array([_ns(r, field) for r in self._rows()], dtype=float)
+
+    def pages_per_call(self):
+        """Pages per iteration, from items_per_second and the rate's time base.
+
+        Google Benchmark divides items by CPU time unless the benchmark
+        uses real or manual time (then its name says so), so multiply back
+        by the same time. A "pages" counter, if present, wins.
+        """
+        rows = self._rows()
+        if not rows:
+            return None
+        if "pages" in rows[0]:
+            return float(rows[0]["pages"])
+        field = "real_time" if self.real_time_based else "cpu_time"
+        vals = [r["items_per_second"] * _ns(r, field) * 1e-9
+            for r in rows if _num(r.get("items_per_second"))]
+        if not vals:
+            return None
+        v = float(np.median(vals))
+        if v <= 0:
+            return None
+        r = round(v)
+        return float(r) if r >= 1 and abs(v - r) <= 0.01 * r else v
+
+    def metric(self, metric):
+        """Per-repetition values of a metric as a numpy array (may be empty).
+
+        ns_per_call / real_time / cpu_time in ns; ns_per_page; pages_per_s;
+        anything else is a user counter of that name.
+        """
+        if metric in ("ns_per_call", "real_time"):
+            return self.times_ns("real_time")
+        if metric == "cpu_time":
+            return self.times_ns("cpu_time")
+        if metric == "ns_per_page":
+            ppc = self.pages_per_call()
+            if not ppc:
+                return np.array([])
+            return self.times_ns("real_time") / ppc
+        if metric in ("pages_per_s", "items_per_second"):
+            ppc = self.pages_per_call()
+            if not ppc:
+                return np.array([])
+            return ppc * 1e9 / self.times_ns("real_time")
+        return np.array([float(r[metric]) for r in self._rows()
+                 if _num(r.get(metric))], dtype=float)
+
+    def counters(self):
+        """User counters: name -> list of per-repetition values."""
+        out = {}
+        for r in self._rows():
+            for k, v in r.items():
+                if k in ROW_KEYS or k in ("items_per_second",
+                              "bytes_per_second"):
+                    continue
+                if _num(v):
+                    out.setdefault(k, []).append(float(v))
+        return out
+
+    def stddev_ns(self, field="real_time"):
+        row = self.aggregates.get("stddev")
+        return _ns(row, field) if row else None
+
+
+def _first(d):
+    return next(iter(d.values()))
+
+
+def _num(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _ns(row, field):
+    unit = row.get("time_unit", "ns")
+    return float(row[field]) * _TIME_UNIT_NS.get(unit, 1.0)
+
+
+def load_json(path):
+    """Parse one Google Benchmark JSON file or raise BenchError."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise BenchError("%s: cannot read: %s" % (path, e.strerror or e))
+    if not raw.strip():
+        raise BenchError("%s: empty file (did the benchmark run crash?)" % path)
+    try:
+        doc = json.loads(raw.decode("utf-8", errors="replace"))
+    except ValueError as e:
+        raise BenchError("%s: not valid JSON, truncated or corrupt "
+                 "(line %s column %s)" % (path, getattr(e, "lineno", "?"),
+                             getattr(e, "colno", "?")))
+    if not isinstance(doc, dict) or not isinstance(doc.get("benchmarks"), list):
+        raise BenchError("%s: not Google Benchmark JSON (no 'benchmarks' list)" % path)
+    if not isinstance(doc.get("context", {}), dict):
+        raise BenchError("%s: 'context' is not an object" % path)
+    return doc
+
+
+def _add_rows(benches, doc, path, backend_hint):
+    ctx = doc.get("context", {}) or {}
+    backend = str(ctx.get("backend") or backend_hint)
+    for i, row in enumerate(doc["benchmarks"]):
+        if not isinstance(row, dict) or not isinstance(row.get("name"), str):
+            raise BenchError("%s: benchmark #%d has no name" % (path, i))
+        run_type = row.get("run_type", "iteration")
+        base = row.get("run_name", row["name"])
+        if run_type == "aggregate" and "run_name" not in row:
+            base = re.sub(r"_[a-z]+$", "", base)
+        name = strip_options(base)
+        key = (backend, name)
+        b = benches.get(key)
+        if b is None:
+            b = benches[key] = Bench(name, backend, ctx, path)
+            b.real_time_based = bool(re.search(r"/(real|manual)_time(/|$)", base))
+        if row.get("error_occurred"):
+            b.error = str(row.get("error_message", "error"))
+            continue
+        if not _num(row.get("real_time")) or not _num(row.get("cpu_time")):
+            raise BenchError("%s: benchmark '%s' has no numeric real_time/cpu_time"
+                     % (path, row["name"]))
+        if run_type == "aggregate":
+            b.aggregates[str(row.get("aggregate_name", "?"))] = row
+        else:
+            b.reps.append(row)
+    return ctx, backend
+
+
+class Run:
+    """A run: one or more JSON files, benchmarks keyed by (backend, name)."""
+
+    def __init__(self, path):
+        self.path = path.rstrip("/") or path
+        self.files = []
+        self.contexts = {}  # backend -> context
+        self.benches = {}
+
+    @property
+    def label(self):
+        return os.path.basename(self.path)
+
+    @property
+    def context(self):
+        return _first(self.contexts) if self.contexts else {}
+
+    def ctx(self, key, default=""):
+        """A context value, or the distinct values joined when backends differ."""
+        vals = []
+        for c in self.contexts.values():
+            v = c.get(key)
+            if v not in (None, "") and str(v) not in vals:
+                vals.append(str(v))
+        return ", ".join(vals) if vals else default
+
+    @property
+    def host(self):
+        return self.ctx("host_name") or os.path.basename(os.path.dirname(
+            os.path.abspath(self.path))) or "?"
+
+    @property
+    def run_id(self):
+        return self.ctx("run_id") or self.label
+
+    @property
+    def time(self):
+        """When the run happened: run_id's timestamp, else the JSON date."""
+        m = _RUN_ID_TIME.match(self.run_id) or _RUN_ID_TIME.match(self.label)
+        if m:
+            return datetime.strptime(m.group(1), "%Y%m%dT%H%M%SZ").replace(
+                tzinfo=timezone.utc)
+        date = self.ctx("date").split(",")[0]
+        try:
+            t = datetime.fromisoformat(date)
+            return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+        except ValueError:
+            return datetime.fromtimestamp(os.path.getmtime(self.files[0]),
+                              timezone.utc)
+
+    def backends(self):
+        return sorted({b for b, _ in self.benches})
+
+    def names(self):
+        return sorted({n for _, n in self.benches})
+
+    def max_reps(self):
+        return max((b.nreps for b in self.benches.values()), default=0)
+
+    def machine(self):
+        """'host (cpu model, arch)' for figure titles."""
+        bits = [self.ctx("cpu_model"), self.ctx("arch")]
+        bits = [b for b in bits if b]
+        return "%s (%s)" % (self.host, ", ".join(bits)) if bits else self.host
+
+    def caveats(self):
+        """Plain statements a reader must see next to the numbers."""
+        out = []
+        emu = self.ctx("emulated", "")
+        if emu and emu.lower() not in ("no", "native", "false", "0"):
+            out.append("Emulated (%s): times are emulator times, not hardware "
+                   "times; DC CVAC and barriers are no-ops in QEMU, so only "
+                   "the cache-maintenance counts mean anything." % emu)
+        cm = self.ctx("cache_maint")
+        if cm and re.search(r"none|no-op|unavailable|not supported", cm, re.I):
+            out.append("Cache maintenance: %s." % cm)
+        pc = self.ctx("perf_counters")
+        if pc and re.search(r"^(no|none|unavailable)", pc, re.I):
+            out.append("Hardware perf counters: %s." % pc)
+        if self.max_reps() < 2:
+            out.append("No repetitions: no error bars and no significance "
+                   "tests (make bench PROFILE=full runs 9).")
+        if self.ctx("dirty") in ("1", "yes", "true", "True"):
+            out.append("Built from a dirty tree (commit %s + local changes)."
+                   % self.ctx("commit", "?"))
+        return out
+
+
+def run_files(path):
+    if os.path.isdir(path):
+        files = sorted(glob.glob(os.path.join(path, "*.json")))
+        if not files:
+            raise BenchError("%s: no *.json result files in this directory" % path)
+        return files
+    if os.path.exists(path):
+        return [path]
+    raise BenchError("%s: no such file or directory" % path)
+
+
+def load_run(path):
+    """Load a run directory or a single JSON file; raise BenchError if bad."""
+    run = Run(path)
+    for f in run_files(path):
+        doc = load_json(f)
+        stem = os.path.splitext(os.path.basename(f))[0].split(".")[0]
+        ctx, backend = _add_rows(run.benches, doc, f, stem)
+        run.contexts.setdefault(backend, ctx)
+        run.files.append(f)
+    live = {k: b for k, b in run.benches.items() if b.reps or b.aggregates}
+    if not live:
+        what = "every benchmark reported an error" if run.benches else "no benchmarks"
+        raise BenchError("%s: %s" % (run.files[0] if len(run.files) == 1 else path, what))
+    return run
+
+
+def find_runs(root):
+    """Every run directory under root (results/<host>/), oldest first.
+
+    Directories that fail to load are returned as (path, error) in the
+    second list so callers can say what they skipped.
+    """
+    if not os.path.isdir(root):
+        raise BenchError("%s: no such results directory" % root)
+    runs, bad = [], []
+    for d in sorted(os.listdir(root)):
+        p = os.path.join(root, d)
+        if not os.path.isdir(p) or not glob.glob(os.path.join(p, "*.json")):
+            continue
+        try:
+            runs.append(load_run(p))
+        except BenchError as e:
+            bad.append((p, str(e)))
+    runs.sort(key=lambda r: (r.time, r.label))
+    return runs, bad
+
+
+# ------------------------------------------------------------ statistics
+
+def _gbench_utest():
+    """Google Benchmark's calc_utest, or None if the tools are not here."""
+    if GBENCH_TOOLS not in sys.path and os.path.isdir(GBENCH_TOOLS):
+        sys.path.append(GBENCH_TOOLS)
+    try:
+        from gbench.report import calc_utest
+        return calc_utest
+    except Exception:
+        return None
+
+
+_CALC_UTEST = _gbench_utest()
+
+
+def utest(a, b):
+    """Two-sided Mann-Whitney U p-value of samples a vs b, or None.
+
+    Uses Google Benchmark's calc_utest (as its compare.py does) when
+    Debian's libbenchmark-tools is installed, else scipy directly.
+    """
+    a, b = list(map(float, a)), list(map(float, b))
+    if min(len(a), len(b)) < UTEST_MIN:
+        return None
+    if len(set(a)) == 1 and set(a) == set(b):
+        return 1.0
+    if _CALC_UTEST is not None:
+        _, _, p = _CALC_UTEST([a, b], [a, b])
+        if p is not None:
+            return float(p)
+    return float(stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)
+
+
+def welch_from_aggregates(ba, bb, field="real_time"):
+    """Welch's t-test from mean/stddev aggregates (aggregates-only runs)."""
+    try:
+        ma, sa = _ns(ba.aggregates["mean"], field), _ns(ba.aggregates["stddev"], field)
+        mb, sb = _ns(bb.aggregates["mean"], field), _ns(bb.aggregates["stddev"], field)
+    except KeyError:
+        return None
+    na, nb = ba.nreps, bb.nreps
+    if min(na, nb) < 2:
+        return None
+    if sa == 0 and sb == 0:
+        return 1.0 if ma == mb else 0.0
+    return float(stats.ttest_ind_from_stats(ma, sa, na, mb, sb, nb,
+                        equal_var=False).pvalue)
+
+
+def bootstrap_ratio_ci(a, b, level=0.95, n=2000, seed=1):
+    """Percentile bootstrap CI of median(b)/median(a); None if too few."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if min(len(a), len(b)) < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    ma = np.median(rng.choice(a, (n, len(a))), axis=1)
+    mb = np.median(rng.choice(b, (n, len(b))), axis=1)
+    ratio = mb / ma
+    lo, hi = np.percentile(ratio, [50 * (1 - level), 50 * (1 + level)])
+    return float(lo), float(hi)
+
+
+def bh_adjust(pvalues):
+    """Benjamini-Hochberg q-values; None entries stay None."""
+    idx = [i for i, p in enumerate(pvalues) if p is not None]
+    out = list(pvalues)
+    m = len(idx)
+    if not m:
+        return out
+    order = sorted(idx, key=lambda i: pvalues[i])
+    prev = 1.0
+    for rank in range(m, 0, -1):
+        i = order[rank - 1]
+        prev = min(prev, pvalues[i] * m / rank)
+        out[i] = prev
+    return out
+
+
+def _split_confidence(x, nperm, rng):
+    """Taylor's CUSUM test: confidence that x has a step, and where."""
+    x = np.asarray(x, float)
+    s = np.concatenate([[0.0], np.cumsum(x - x.mean())])
+    sdiff = s.max() - s.min()
+    if sdiff == 0:
+        return 0.0, None
+    perms = np.array([rng.permutation(x) for _ in range(nperm)])
+    ps = np.cumsum(perms - x.mean(), axis=1)
+    ps = np.concatenate([np.zeros((nperm, 1)), ps], axis=1)
+    pdiff = ps.max(axis=1) - ps.min(axis=1)
+    conf = float(np.mean(pdiff < sdiff))
+    # The split minimising the within-segment squared error.
+    best, where = None, None
+    for k in range(1, len(x)):
+        sse = ((x[:k] - x[:k].mean()) ** 2).sum() + ((x[k:] - x[k:].mean()) ** 2).sum()
+        if best is None or sse < best:
+            best, where = sse, k
+    return conf, where
+
+
+def change_points(values, alpha=ALPHA, threshold=0.05, exact=False,
+          nperm=2000, min_seg=2, seed=7):
+    """Indexes i where the series steps between values[i-1] and values[i].
+
+    values: one number per run (the run's median), oldest first. A step is
+    reported when a CUSUM permutation test gives confidence >= 1 - alpha
+    that the segment is not one level, and the two sides' medians differ by
+    more than `threshold` (relative). Found by binary segmentation, so a
+    series can have several. exact=True is for deterministic counters: any
+    change of value is a change point, no test needed.
+    Returns a list of (index, before, after, confidence).
+    """
+    x = np.asarray(values, float)
+    if exact:
+        return [(i, x[i - 1], x[i], 1.0) for i in range(1, len(x))
+            if not math.isclose(x[i], x[i - 1], rel_tol=1e-9, abs_tol=1e-12)]
+    rng = np.random.default_rng(seed)
+    found = []
+
+    def segment(lo, hi):
+        if hi - lo < 2 * min_seg:
+            return
+        conf, k = _split_confidence(x[lo:hi], nperm, rng)
+        if k is None:
+            return
+        k = min(max(k, min_seg), hi - lo - min_seg)
+        before, after = np.median(x[lo:lo + k]), np.median(x[lo + k:hi])
+        step = abs(after / before - 1) if before else math.inf
+        if conf < 1 - alpha or step <= threshold:
+            return
+        found.append((lo + k, float(before), float(after), conf))
+        segment(lo, lo + k)
+        segment(lo + k, hi)
+
+    segment(0, len(x))
+    return sorted(found)
+
+
+def spread(values):
+    """(median, lower, upper) with lower/upper the interquartile range."""
+    v = np.asarray(values, float)
+    if not len(v):
+        return (math.nan, math.nan, math.nan)
+    q1, med, q3 = np.percentile(v, [25, 50, 75])
+    return float(med), float(q1), float(q3)
+
+
+# ---------------------------------------------------------------- output
+
+def write_atomic(path, data):
+    """Write bytes or str to path via a temporary file and rename."""
+    d = os.path.dirname(os.path.abspath(path))
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def fmt_ns(v):
+    """A time in ns with 3-4 significant digits and a unit."""
+    if v is None or not math.isfinite(v):
+        return "-"
+    for unit, div in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if abs(v) >= div:
+            return "%.4g %s" % (v / div, unit)
+    return "%.4g ns" % v
+
+
+def table(rows, header, align=None):
+    """Plain-text table: columns padded; align is 'l'/'r' per column."""
+    rows = [[str(c) for c in r] for r in rows]
+    header = [str(h) for h in header]
+    widths = [max(len(x) for x in col) for col in zip(header, *rows)]
+    align = align or ["l"] + ["r"] * (len(header) - 1)
+
+    def line(r):
+        cells = [c.ljust(w) if a == "l" else c.rjust(w)
+             for c, w, a in zip(r, widths, align)]
+        return "  ".join(cells).rstrip()
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), sep] + [line(r) for r in rows])
+
+
+def cli(main):
+    """Run main(argv) turning BenchError into a one-line error, exit 2.
+
+    Anything else unexpected is also one line (exit 3) unless BENCH_DEBUG
+    is set, so a script never greets a user with a traceback.
+    """
+    prog = os.path.basename(sys.argv[0])
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except BenchError as e:
+        print("%s: error: %s" % (prog, e), file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as e:
+        if os.environ.get("BENCH_DEBUG"):
+            raise
+        print("%s: internal error: %s: %s (BENCH_DEBUG=1 shows the traceback)"
+              % (prog, type(e).__name__, e), file=sys.stderr)
+        sys.exit(3)

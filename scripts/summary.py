@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+"""Print one table for a run: a row per benchmark, a column per backend.
+
+Cells are ns per page (the median over repetitions of real time per call
+divided by the pages one call maps or unmaps); the fastest backend of each
+row is marked (*). Benchmarks that report no pages (items) show ns per call
+instead, marked in the unit column. Called by scripts/bench.sh at the end of
+`make bench`; usage: summary.py [--filter REGEX] [--metric M] <run-dir|file>.
+"""
+
+import argparse
+import re
+
+import numpy as np
+
+import benchlib as bl
+
+
+def cells(run, name, metric):
+    """Per backend: (value, nreps) or None; and the unit shown."""
+    unit = metric
+    out = {}
+    for be in run.backends():
+        b = run.benches.get((be, name))
+        if b is None:
+            continue
+        if b.error:
+            out[be] = ("error", 0)
+            continue
+        m = metric
+        if m == "ns_per_page" and not b.pages_per_call():
+            m = "ns_per_call"
+            unit = "ns/call"
+        v = b.metric(m)
+        out[be] = (float(np.median(v)), len(v)) if len(v) else None
+    if metric == "ns_per_page" and unit == metric:
+        unit = "ns/page"
+    return out, unit
+
+
+def render(run, metric="ns_per_page", pattern=None):
+    rx = re.compile(pattern) if pattern else None
+    backends = run.backends()
+    rows = []
+    for name in run.names():
+        if rx and not rx.search(name):
+            continue
+        vals, unit = cells(run, name, metric)
+        nums = {be: v[0] for be, v in vals.items()
+                if v and not isinstance(v[0], str)}
+        best = min(nums, key=nums.get) if len(nums) > 1 else None
+        row = [name, unit]
+        for be in backends:
+            v = vals.get(be)
+            if v is None:
+                row.append("-")
+            elif isinstance(v[0], str):
+                row.append(v[0])
+            else:
+                row.append("%.4g%s" % (v[0], " *" if be == best else "  "))
+        rows.append(row)
+    if not rows:
+        raise bl.BenchError("%s: no benchmark matches '%s'" % (run.path, pattern))
+    out = ["Run %s on %s: %d benchmarks, %s, %d repetition(s) (median)"
+           % (run.run_id, run.machine(), len(rows),
+              "backends " + ", ".join(backends), run.max_reps())]
+    out.append(bl.table(rows, ["benchmark", "unit"] + backends,
+                        ["l", "l"] + ["r"] * len(backends)))
+    out.append("(*) fastest backend of the row; lower is better.")
+    errors = [b for b in run.benches.values() if b.error]
+    for b in errors:
+        out.append("error: %s [%s]: %s" % (b.name, b.backend, b.error))
+    for c in run.caveats():
+        out.append("note: " + c)
+    return "\n".join(out)
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("run", help="results/<host>/<run-id>/ or one JSON file")
+    ap.add_argument("--filter", help="only benchmarks whose name matches REGEX")
+    ap.add_argument("--metric", default="ns_per_page",
+                    help="ns_per_page (default), ns_per_call, pages_per_s "
+                         "or a counter name")
+    args = ap.parse_args(argv)
+    run = bl.load_run(args.run)
+    print(render(run, args.metric, args.filter))
+    return 0
+
+
+if __name__ == "__main__":
+    bl.cli(main)

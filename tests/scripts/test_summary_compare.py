@@ -1,0 +1,126 @@
+"""summary.py and compare.py end to end, on the fixture runs."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import compare
+import summary
+from conftest import SCRIPTS, fixture
+
+PY = "/usr/bin/python3"
+
+
+def run_cli(script, *args):
+    p = subprocess.run([PY, "%s/%s" % (SCRIPTS, script)] + list(args),
+                       capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_summary_marks_fastest_backend(capsys):
+    assert summary.main([fixture("runs", "base")]) == 0
+    out = capsys.readouterr().out
+    rows = [l for l in out.splitlines() if l.startswith("map/own/s1-4k/pgsize:4k/count:512")]
+    assert len(rows) == 2
+    for r in rows:
+        assert r.rstrip().endswith("*")          # pool is 20% faster
+        assert r.count("*") == 1
+    assert "ns/page" in out
+
+
+def test_summary_shows_emulation_caveat(capsys):
+    summary.main([fixture("runs", "emulated")])
+    assert "DC CVAC" in capsys.readouterr().out
+
+
+def test_aa_comparison_is_no_change(capsys, tmp_path):
+    out_json = str(tmp_path / "cmp.json")
+    rc = compare.main([fixture("runs", "base"), fixture("runs", "same"),
+                       "--json", out_json])
+    out = capsys.readouterr().out
+    assert rc == 0
+    doc = json.load(open(out_json))
+    rows = doc["comparisons"][0]["rows"]
+    assert len(rows) == 16
+    assert {r["verdict"] for r in rows} == {"no change"}
+    assert "Deterministic counters: identical" in out
+
+
+def test_injected_slowdown_is_significant_and_fails(tmp_path):
+    out_json = str(tmp_path / "cmp.json")
+    rc = compare.main([fixture("runs", "base"), fixture("runs", "slow"),
+                       "--json", out_json])
+    assert rc == 1
+    rows = json.load(open(out_json))["comparisons"][0]["rows"]
+    for r in rows:
+        if r["benchmark"].startswith("map/"):
+            assert r["verdict"] == "slower", r
+            assert 1.07 < r["ratio"] < 1.13
+            assert r["q"] < 0.05
+        else:
+            assert r["verdict"] == "no change", r
+
+
+def test_slowdown_below_threshold_passes():
+    assert compare.main([fixture("runs", "base"), fixture("runs", "slow"),
+                         "--threshold", "20"]) == 0
+
+
+def test_reverse_direction_is_faster_and_passes_unless_any():
+    args = [fixture("runs", "slow"), fixture("runs", "base")]
+    assert compare.main(args) == 0
+    assert compare.main(args + ["--fail-on", "any"]) == 1
+
+
+def test_counter_change_is_a_behaviour_change(tmp_path, capsys):
+    out_json = str(tmp_path / "cmp.json")
+    rc = compare.main([fixture("runs", "base"), fixture("runs", "counter"),
+                       "--json", out_json])
+    assert rc == 1
+    changes = json.load(open(out_json))["comparisons"][0]["behaviour_changes"]
+    assert len(changes) == 2                    # one benchmark, two backends
+    assert {(c["counter"], c["a"], c["b"]) for c in changes} == {("pte_writes", 512, 513)}
+    assert "Behaviour changes" in capsys.readouterr().out
+
+
+def test_within_run_by_backend(tmp_path):
+    out_json = str(tmp_path / "cmp.json")
+    compare.main(["--run", fixture("runs", "base"), "--by", "backend",
+                  "--json", out_json])
+    doc = json.load(open(out_json))
+    assert "libc (A) vs pool (B)" in doc["comparisons"][0]["title"]
+    assert {r["verdict"] for r in doc["comparisons"][0]["rows"]} == {"faster"}
+
+
+def test_within_run_by_core_needs_two_cores():
+    rc, out, err = run_cli("compare.py", "--run", fixture("runs", "base"),
+                           "--by", "core")
+    assert rc == 2 and "only one core" in err
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["runs/base", "bad/empty.json"], "empty file"),
+    (["runs/base", "bad/truncated.json"], "not valid JSON"),
+    (["runs/base", "bad/notbench.json"], "not Google Benchmark JSON"),
+    (["runs/base", "runs/norep"], "no repetitions"),
+    (["runs/base", "runs/other"], "no benchmarks in common"),
+])
+def test_bad_input_one_line_error_no_traceback(args, msg):
+    rc, out, err = run_cli("compare.py", *[fixture(a) for a in args])
+    assert rc == 2
+    assert msg in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert fixture(args[1]) in err or "in common" in msg
+
+
+def test_no_test_allows_single_repetition():
+    rc, out, err = run_cli("compare.py", fixture("runs", "base"),
+                           fixture("runs", "norep"), "--no-test")
+    assert rc == 0 and "untested" in out
+
+
+def test_summary_bad_input_exit_code():
+    rc, out, err = run_cli("summary.py", fixture("bad", "empty.json"))
+    assert rc == 2 and "empty file" in err and "Traceback" not in err
