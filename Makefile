@@ -54,12 +54,17 @@ CORE_SRCS	:= $(wildcard src/pgtable/*.c)
 CORE_OBJS	:= $(CORE_SRCS:%.c=$(OBJ)/%.o)
 BIN		:= $(OUT)
 else
+# A kernel tree's io-pgtable-arm.c and io-pgtable.c, compiled against
+# shims/kernel with two force-included headers: kver/kcompat.h (what every
+# version needs beyond the shims) and kver/pages-$(KPAGES).h (how this
+# version allocates tables), plus kfeatures.h generated from the tree. The
+# kernel's selftest is compiled in and registered as an initcall that
+# tests/kernel/selftest.c runs. The suite's own core is linked in as well,
+# with the symbols the tree also defines renamed own_* (objcopy), for the
+# differential test in tests/kernel/.
 KVER		:= $(shell scripts/kernel-version.sh $(KSRC))
-CORE		:= k$(KVER)
-BIN		:= $(OUT)/$(CORE)
-KOBJ		:= $(BIN)/obj
-CORE_OBJS	:= $(KOBJ)/io-pgtable-arm.o $(KOBJ)/io-pgtable.o
-KCPPFLAGS	:= -Ishims/kernel -MMD -MP -DCONFIG_IOMMU_IO_PGTABLE_LPAE=1
+ifeq ($(KVER),)
+$(error KSRC=$(KSRC) is not a kernel tree: no Makefile with VERSION (see make kernel-source))
 endif
 
 # Backends: every src/alloc/*.c but the shared bookkeeping.
@@ -161,9 +166,29 @@ $(OBJ)/%.o: %.cc
 	$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS) -c $< -o $@
 
 ifneq ($(KSRC),)
-$(KOBJ)/%.o: $(KSRC)/drivers/iommu/%.c
+# Regenerated on every run, replaced only when it changes (another tree,
+# edited sources): the kernel objects depend on it.
+$(KGEN): FORCE
+	@mkdir -p $(@D)
+	@scripts/kernel-version.sh --features $(KSRC) >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(KOBJ)/%.o: $(KSRC)/drivers/iommu/%.c $(KGEN)
 	@mkdir -p $(@D)
 	$(CC) $(KCPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(KOBJ)/kcore.o: shims/kernel/kver/kcore.c $(KGEN)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -I$(KOBJ) $(ALL_CFLAGS) -c $< -o $@
+
+# The own core with every global the kernel core also defines prefixed own_.
+$(KOBJ)/own/%.o: $(OBJ)/src/pgtable/%.o $(KOBJ)/io-pgtable-arm.o $(KOBJ)/io-pgtable.o
+	@mkdir -p $(@D)
+	$(OBJCOPY) $$($(NM) -g --defined-only $(KOBJ)/io-pgtable-arm.o $(KOBJ)/io-pgtable.o | \
+		awk 'NF == 3 { printf " --redefine-sym %s=own_%s", $$3, $$3 }') $< $@
+
+.PHONY: FORCE
+FORCE:
 endif
 
 # ---------------------------------------------------------------- binaries

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Which page-table core this binary runs, and what it offers.
+ *
+ * A binary links either the suite's own core (src/pgtable: "own") or a
+ * kernel tree's io-pgtable-arm.c (make KSRC=...: "k6.12"). Benchmarks put
+ * the name in their names and context; tests ask pgtable_core_has() before
+ * exercising something a kernel version lacks or does differently, and SKIP
+ * with the reason instead of failing. A kernel tree's answers are detected
+ * from the tree at build time (scripts/kernel-version.sh --features), never
+ * assumed from its version number.
+ */
+#ifndef _SHIM_KCORE_H
+#define _SHIM_KCORE_H
+
+#include <linux/types.h>
+
+enum pgtable_core_feature {
+	/* ops->map_pages/->unmap_pages (5.15+). */
+	CORE_F_MAP_PAGES,
+	/* ops->map/->unmap single-size calls filled as well (6.1). */
+	CORE_F_MAP_SINGLE,
+	/* cfg->alloc/cfg->free honoured (6.12+); 6.1 ignores them. */
+	CORE_F_CFG_ALLOC,
+	/* Tables from the iommu-pages API (6.12+); else the page allocator. */
+	CORE_F_IOMMU_PAGES,
+	/* iommu_alloc_pages_node_sz and iommu_pages_*_incoherent (mainline). */
+	CORE_F_IOMMU_PAGES_SZ,
+	/* IO_PGTABLE_QUIRK_ARM_S2FWB accepted for stage 2. */
+	CORE_F_S2FWB,
+	/* IO_PGTABLE_QUIRK_ARM_HD and ops->read_and_clear_dirty. */
+	CORE_F_ARM_HD,
+	/* IO_PGTABLE_QUIRK_NO_WARN. */
+	CORE_F_NO_WARN,
+	/* ops->pgtable_walk. */
+	CORE_F_PGTABLE_WALK,
+	/*
+	 * Unmapping part of a block splits it into a table (6.1, 6.12);
+	 * without it (mainline) the core WARNs and unmaps nothing.
+	 */
+	CORE_F_SPLIT_BLOCK,
+	/* The kernel's own selftest is compiled in (see <linux/init.h>). */
+	CORE_F_SELFTEST,
+	/* The suite's core counters (PTE writes...) count this core's work. */
+	CORE_F_STATS,
+	CORE_F_NR,
+};
+
+/* "own", or "k<VERSION>.<PATCHLEVEL>" for a kernel tree. */
+const char *pgtable_core_name(void);
+/* "" for the own core, "6.12.117" (VERSION.PATCHLEVEL.SUBLEVEL) for a tree. */
+const char *pgtable_core_version(void);
+bool pgtable_core_has(enum pgtable_core_feature f);
+/* The feature's name ("cfg_alloc"...), for messages and result context. */
+const char *pgtable_core_feature_name(enum pgtable_core_feature f);
+
+#endif
