@@ -18,6 +18,7 @@
 #include <benchmark/benchmark.h>
 
 #include "gbench.h"
+#include "arch/perfcount.h"
 
 struct gb_state {
 	benchmark::State *st;
@@ -48,12 +49,31 @@ static struct gb_bench *G(benchmark::internal::Benchmark *b)
  */
 static void timed_region_start(struct gb_state *s)
 {
-	(void)s;
+	struct perfcount *pc = perfcount_thread();
+
+	if (!s->looping)	/* a new run, not a resume: count from zero */
+		perfcount_reset(pc);
+	perfcount_start(pc);
 }
 
 static void timed_region_stop(struct gb_state *s)
 {
 	(void)s;
+	perfcount_stop(perfcount_thread());
+}
+
+/* Per-iteration hardware (or software) counts of the run, and IPC. */
+static void perf_counters_publish(struct gb_state *s)
+{
+	struct perfcount *pc = perfcount_thread();
+	int cyc = perfcount_index("cycles"), ins = perfcount_index("instructions");
+
+	for (unsigned int i = 0; i < pc->n; i++)
+		gb_counter_set(s, perfcount_name(i), perfcount_value(pc, i),
+			       GB_CNT_AVG_ITERATIONS);
+	if (cyc >= 0 && ins >= 0 && perfcount_value(pc, cyc) > 0)
+		gb_counter_set(s, "IPC", perfcount_value(pc, ins) /
+			       perfcount_value(pc, cyc), GB_CNT_AVG_THREADS);
 }
 
 /* ------------------------------------------------------------ registration */
@@ -68,6 +88,7 @@ struct gb_bench *gb_register(const char *name, gb_fn fn, void *arg)
 			/* A function that returned mid-loop still stops the clock. */
 			if (s.looping)
 				gb_loop_end(&s);
+			perf_counters_publish(&s);
 		});
 	if (!b)
 		abort();
@@ -154,6 +175,9 @@ int gb_main(int argc, char **argv, const char *help_banner)
 			prog, argv[1]);
 		return 2;
 	}
+	if (perfcount_init(NULL) < 0)
+		return 2;	/* bad PERF_EVENTS: perfcount said which, in one line */
+	benchmark::AddCustomContext("perf_counters", perfcount_describe());
 	benchmark::RunSpecifiedBenchmarks();
 	benchmark::Shutdown();
 	errors = gb_errors.load();

@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -63,6 +64,56 @@ static unsigned int nchosen;
 static bool hw_in_use;
 static char hw_reason[192];
 static char describe[512];
+
+/*
+ * scripts/perf.sh runs the benchmark under `perf record/stat -D -1
+ * --control fifo:...` and names the FIFOs in PERF_CTL_FIFO/PERF_ACK_FIFO:
+ * the first timed loop to start enables the profile and the last to stop
+ * disables it, so that set-up and verification stay out of the profile.
+ */
+static int ctl_fd = -1, ack_fd = -1;
+static int ctl_users;
+static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void ctl_open(void)
+{
+	const char *ctl = getenv("PERF_CTL_FIFO"), *ack = getenv("PERF_ACK_FIFO");
+
+	if (!ctl || !*ctl)
+		return;
+	ctl_fd = open(ctl, O_WRONLY | O_CLOEXEC);
+	if (ctl_fd < 0) {
+		fprintf(stderr, "perfcount: PERF_CTL_FIFO %s: %s (profile not limited to timed loops)\n",
+			ctl, strerror(errno));
+		return;
+	}
+	if (ack && *ack)
+		ack_fd = open(ack, O_RDONLY | O_CLOEXEC);
+}
+
+static void ctl_send(const char *cmd)
+{
+	char c;
+
+	if (write(ctl_fd, cmd, strlen(cmd)) < 0)
+		return;
+	/* Wait for "ack\n": the events are switched when we return. */
+	if (ack_fd >= 0)
+		while (read(ack_fd, &c, 1) == 1 && c != '\n')
+			;
+}
+
+static void ctl_mark(bool on)
+{
+	if (ctl_fd < 0)
+		return;
+	pthread_mutex_lock(&ctl_lock);
+	if (on && ctl_users++ == 0)
+		ctl_send("enable\n");
+	else if (!on && ctl_users && --ctl_users == 0)
+		ctl_send("disable\n");
+	pthread_mutex_unlock(&ctl_lock);
+}
 
 static long sys_perf_event_open(struct perf_event_attr *attr, pid_t pid,
 				int cpu, int group_fd, unsigned long flags)
@@ -263,6 +314,7 @@ int perfcount_init(const char *events)
 {
 	pthread_mutex_lock(&init_lock);
 	if (!inited) {
+		ctl_open();
 		init_ret = do_init(events);
 		inited = true;
 	}
@@ -331,6 +383,36 @@ void perfcount_close(struct perfcount *pc)
 	pc->n = 0;
 }
 
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+static __thread struct perfcount *thread_pc;
+
+static void thread_pc_free(void *p)
+{
+	perfcount_close(p);
+	free(p);
+}
+
+static void thread_key_init(void)
+{
+	pthread_key_create(&thread_key, thread_pc_free);
+}
+
+struct perfcount *perfcount_thread(void)
+{
+	static struct perfcount none;
+
+	if (thread_pc)
+		return thread_pc;
+	pthread_once(&thread_once, thread_key_init);
+	thread_pc = malloc(sizeof(*thread_pc));
+	if (!thread_pc)
+		return &none;
+	perfcount_open(thread_pc);	/* on failure: n == 0, still a valid set */
+	pthread_setspecific(thread_key, thread_pc);
+	return thread_pc;
+}
+
 void perfcount_reset(struct perfcount *pc)
 {
 	unsigned int i;
@@ -349,8 +431,10 @@ void perfcount_start(struct perfcount *pc)
 	uint64_t v[3];
 	unsigned int i;
 
-	if (!pc->n || pc->running)
+	if (pc->running)
 		return;
+	ctl_mark(true);
+	pc->running = true;
 	for (i = 0; i < pc->n; i++) {
 		if (!read_one(pc->fd[i], v))
 			v[0] = v[1] = v[2] = 0;
@@ -360,7 +444,6 @@ void perfcount_start(struct perfcount *pc)
 	}
 	for (i = 0; i < pc->n; i++)
 		ioctl(pc->fd[i], PERF_EVENT_IOC_ENABLE, 0);
-	pc->running = true;
 }
 
 void perfcount_stop(struct perfcount *pc)
@@ -368,12 +451,13 @@ void perfcount_stop(struct perfcount *pc)
 	uint64_t v[3];
 	unsigned int i;
 
-	if (!pc->n || !pc->running)
+	if (!pc->running)
 		return;
 	/* Reverse order, so the first-enabled counters bracket the others. */
 	for (i = pc->n; i--; )
 		ioctl(pc->fd[i], PERF_EVENT_IOC_DISABLE, 0);
 	pc->running = false;
+	ctl_mark(false);
 	for (i = 0; i < pc->n; i++) {
 		double d, ena, run;
 

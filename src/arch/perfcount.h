@@ -21,6 +21,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PERFCOUNT_MAX	12
 
 struct perfcount {
@@ -70,9 +74,20 @@ void perfcount_reset(struct perfcount *pc);
 void perfcount_start(struct perfcount *pc);
 void perfcount_stop(struct perfcount *pc);
 
+/*
+ * The calling thread's own set, opened on first use and closed when the
+ * thread exits: for code (the benchmark shim) that cannot keep one itself.
+ * Never NULL; its n is 0 where nothing can be counted.
+ */
+struct perfcount *perfcount_thread(void);
+
 /* Accumulated delta of event @i since the last reset. */
 double perfcount_value(const struct perfcount *pc, unsigned int i);
 /* Index of event @name, or -1 when it is not counted. */
 int perfcount_index(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
