@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <linux/sizes.h>
+#include "pgtable/pgtable-stats.h"
 #include "bench.h"
 
 #ifndef BENCH_CORE
@@ -191,6 +192,9 @@ void bench_counters_begin(struct bench_counters *c, struct bench_domain *bd)
 	arch_cache_stats_reset();
 	if (bd && bd->tlb)
 		tlb_counters_reset(bd->tlb);
+	/* Weak: absent when a kernel tree's core is linked in (KSRC=). */
+	if (pgtable_stats_reset)
+		pgtable_stats_reset();
 	backend_stats(&c->alloc);
 }
 
@@ -209,6 +213,13 @@ void bench_counters_end(struct bench_counters *c, struct bench_domain *bd)
 	arch_cache_stats(&c->cache);
 	if (bd && bd->tlb)
 		c->tlb = bd->tlb->cnt;
+	if (pgtable_stats_get) {
+		struct pgtable_stats ps;
+
+		pgtable_stats_get(&ps);
+		c->pte_writes = ps.pte_writes;
+		c->have_pte_writes = true;
+	}
 }
 
 void bench_counters_add(struct bench_counters *sum,

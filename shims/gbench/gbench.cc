@@ -221,10 +221,12 @@ void gb_loop_end(struct gb_state *s)
 
 void gb_pause(struct gb_state *s)
 {
-	if (s->paused)
+	if (s->paused || !s->looping)
 		return;
+	/* The library's timer already stopped at SkipWithError; it checks. */
+	if (!s->st->error_occurred())
+		s->st->PauseTiming();
 	timed_region_stop(s);
-	s->st->PauseTiming();
 	s->paused = true;
 }
 
@@ -232,8 +234,10 @@ void gb_resume(struct gb_state *s)
 {
 	if (!s->paused)
 		return;
-	s->st->ResumeTiming();
+	/* Outside the library's timer, so that it does not time the hooks. */
 	timed_region_start(s);
+	if (!s->st->error_occurred())
+		s->st->ResumeTiming();
 	s->paused = false;
 }
 

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The map/unmap matrix and its IOVA layouts.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <linux/sizes.h>
+#include "matrix.h"
+
+/*
+ * Calls per round, and the table memory a round may hold: big rounds make
+ * the per-round timer pause negligible for the cheapest calls.
+ */
+#define ROUND_MAX_SLOTS		65536
+#define ROUND_MAX_TABLE_BYTES	(32UL << 20)
+
+static const char *const pattern_names[BENCH_PAT_NR] = {
+	[BENCH_PAT_SEQ] = "seq",
+	[BENCH_PAT_RAND] = "rand",
+	[BENCH_PAT_SPARSE] = "sparse",
+};
+
+const char *bench_pattern_name(enum bench_pattern p)
+{
+	return p < BENCH_PAT_NR ? pattern_names[p] : "?";
+}
+
+void bench_case_name(struct bench_name *n, const char *concern,
+		     const struct bench_case *c, bool with_tables)
+{
+	char sz[16];
+
+	bench_name_init(n, concern, &c->cfg);
+	bench_name_add(n, "pgsize", "%s", bench_size_name(c->pgsize, sz));
+	bench_name_add(n, "count", "%zu", c->pgcount);
+	bench_name_add(n, "pattern", "%s", bench_pattern_name(c->pat));
+	if (with_tables)
+		bench_name_add(n, "tables", "%s", c->warm ? "warm" : "cold");
+	bench_name_add(n, "walk", "%s", c->cfg.coherent ? "coherent" : "noncoherent");
+}
+
+static void matrix_sizes(struct bench_case *c, bool with_tables,
+			 bench_case_fn fn, void *priv)
+{
+	static const size_t counts[] = { 1, 16, 512 };
+	unsigned long sizes = bench_pgsizes(&c->cfg);
+	size_t i;
+	int bit, pat, warm;
+
+	for (bit = 0; bit < BITS_PER_LONG; bit++) {
+		if (!(sizes & (1UL << bit)))
+			continue;
+		c->pgsize = 1UL << bit;
+		if (bench_quick() && c->pgsize >= SZ_1G)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(counts); i++) {
+			c->pgcount = counts[i];
+			for (pat = 0; pat < BENCH_PAT_NR; pat++) {
+				c->pat = pat;
+				for (warm = 0; warm <= with_tables; warm++) {
+					c->warm = warm;
+					c->cfg.coherent = true;
+					fn(c, priv);
+					c->cfg.coherent = false;
+					fn(c, priv);
+				}
+			}
+		}
+	}
+}
+
+void bench_matrix(bool with_tables, bench_case_fn fn, void *priv)
+{
+	static const enum io_pgtable_fmt fmts[] = { ARM_64_LPAE_S1, ARM_64_LPAE_S2 };
+	static const size_t granules[] = { SZ_4K, SZ_16K, SZ_64K };
+	struct bench_case c = { 0 };
+	size_t f, g;
+
+	for (f = 0; f < ARRAY_SIZE(fmts); f++) {
+		for (g = 0; g < ARRAY_SIZE(granules); g++) {
+			c.cfg.fmt = fmts[f];
+			c.cfg.granule = granules[g];
+			matrix_sizes(&c, with_tables, fn, priv);
+		}
+	}
+}
+
+/* Bytes covered by one table of the level that maps @pgsize. */
+static size_t table_span(size_t granule, size_t pgsize)
+{
+	return pgsize * (granule / 8);
+}
+
+int bench_layout_init(struct bench_layout *l, const struct bench_case *c,
+		      u64 seed)
+{
+	unsigned int ias = c->cfg.ias ? c->cfg.ias : 48;
+	unsigned int oas = c->cfg.oas ? c->cfg.oas : 48;
+	size_t span = table_span(c->cfg.granule, c->pgsize);
+	u64 space = 1ULL << (ias - 1);	/* stay clear of the top of the range */
+	size_t i;
+	u64 span_bytes, tables;
+
+	l->region = c->pgsize * c->pgcount;
+	l->stride = l->region;
+	if (c->pat == BENCH_PAT_SPARSE)
+		l->stride = round_up(l->region, span);
+	l->pa_xor = 1ULL << (oas - 2);
+	if (l->stride > space || c->pgsize > l->pa_xor)
+		return -ERANGE;
+
+	/*
+	 * Tables a round needs: one per table span the round covers, plus
+	 * the levels above (a sparse stride is a whole span per call).
+	 */
+	l->slots = min_t(u64, ROUND_MAX_SLOTS, space / l->stride);
+	for (;;) {
+		span_bytes = (u64)l->slots * l->stride;
+		tables = DIV_ROUND_UP(span_bytes, span) * 2 + 8;
+		if (l->slots == 1 ||
+		    tables * c->cfg.granule <= ROUND_MAX_TABLE_BYTES)
+			break;
+		l->slots /= 2;
+	}
+	l->table_bytes = tables * c->cfg.granule;
+	l->iova = calloc(l->slots, sizeof(*l->iova));
+	if (!l->iova)
+		return -ENOMEM;
+	for (i = 0; i < l->slots; i++)
+		l->iova[i] = i * l->stride;
+	if (c->pat == BENCH_PAT_RAND) {
+		/* Fisher-Yates: the same window, visited in a seeded random order. */
+		for (i = l->slots - 1; i > 0; i--) {
+			size_t j = bench_rand(&seed) % (i + 1);
+			unsigned long t = l->iova[i];
+
+			l->iova[i] = l->iova[j];
+			l->iova[j] = t;
+		}
+	}
+	return 0;
+}
+
+void bench_layout_free(struct bench_layout *l)
+{
+	free(l->iova);
+	l->iova = NULL;
+}
+
+int bench_layout_verify(struct gb_state *st, struct bench_domain *bd,
+			const struct bench_layout *l, size_t n, size_t pgsize,
+			bool mapped)
+{
+	size_t pick[8], k, nr, i;
+	u64 seed = 0x9e3779b97f4a7c15ULL ^ n;
+	int ret;
+
+	if (!n)
+		return 0;
+	nr = min_t(size_t, n, ARRAY_SIZE(pick));
+	for (k = 0; k < nr; k++)
+		pick[k] = n <= ARRAY_SIZE(pick) ? k : bench_rand(&seed) % n;
+	/* Always the first and the last call of the round. */
+	pick[0] = 0;
+	pick[nr - 1] = n - 1;
+	for (k = 0; k < nr; k++) {
+		i = pick[k];
+		if (mapped)
+			ret = bench_verify_mapped(st, bd, l->iova[i],
+						  bench_layout_pa(l, l->iova[i]),
+						  l->region, pgsize);
+		else
+			ret = bench_verify_unmapped(st, bd, l->iova[i],
+						    l->region, pgsize);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

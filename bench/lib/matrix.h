@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The map/unmap matrix and its IOVA layouts.
+ *
+ * A case is format x granule x page size x pgcount x IOVA pattern x
+ * tables (cold/warm) x walker. A layout turns a case into the IOVAs of one
+ * round of calls: regions of pgsize * pgcount bytes placed
+ *   seq     back to back,
+ *   rand    in a shuffled order within the same window,
+ *   sparse  one region per table of pgsize's level (so every call needs
+ *           a new last-level table),
+ * each mapped to paddr = iova ^ pa_xor so that a translation that ignores
+ * the output address cannot pass verification.
+ */
+#ifndef _BENCH_LIB_MATRIX_H
+#define _BENCH_LIB_MATRIX_H
+
+#include "bench.h"
+
+enum bench_pattern { BENCH_PAT_SEQ, BENCH_PAT_RAND, BENCH_PAT_SPARSE, BENCH_PAT_NR };
+
+struct bench_case {
+	struct bench_cfg cfg;
+	size_t pgsize;
+	size_t pgcount;
+	enum bench_pattern pat;
+	bool warm;		/* tables already present before the timed calls */
+};
+
+const char *bench_pattern_name(enum bench_pattern p);
+
+/* "<concern>/<core>/<fmt>-<granule>/pgsize:../count:../pattern:..[/tables:..]/walk:.." */
+void bench_case_name(struct bench_name *n, const char *concern,
+		     const struct bench_case *c, bool with_tables);
+
+/*
+ * Call @fn for every case (tables cold and warm only if @with_tables), in
+ * a stable order; page sizes are those the core offers per granule; the
+ * quick profile leaves out blocks of 1G and more.
+ */
+typedef void (*bench_case_fn)(const struct bench_case *c, void *priv);
+void bench_matrix(bool with_tables, bench_case_fn fn, void *priv);
+
+struct bench_layout {
+	size_t region;		/* pgsize * pgcount */
+	size_t stride;		/* distance between slots */
+	size_t slots;		/* calls per round */
+	size_t table_bytes;	/* rough table memory one round allocates */
+	u64 pa_xor;
+	unsigned long *iova;	/* @slots IOVAs in call order */
+};
+
+/* 0 or -errno. */
+int bench_layout_init(struct bench_layout *l, const struct bench_case *c,
+		      u64 seed);
+void bench_layout_free(struct bench_layout *l);
+
+static inline phys_addr_t bench_layout_pa(const struct bench_layout *l,
+					  unsigned long iova)
+{
+	return iova ^ l->pa_xor;
+}
+
+/* Verify a sample of the first @n slots: every one when few, else 8. */
+int bench_layout_verify(struct gb_state *st, struct bench_domain *bd,
+			const struct bench_layout *l, size_t n, size_t pgsize,
+			bool mapped);
+
+#endif

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * map/...: one io_pgtable_ops->map_pages() call per iteration, across the
+ * matrix of bench/lib/matrix.h. Reports ns per call, pages per second
+ * (items_per_second) and the deterministic per-call counters.
+ *
+ * Timing: a benchmark runs in rounds of up to a thousand calls. Each round
+ * gets a fresh domain (and, for tables:warm, maps and unmaps its slots
+ * once so that every table already exists); that setup, the pool refill
+ * of a driver-style backend and the verification run with the timer
+ * paused. One domain for all iterations would make "cold" warm after the
+ * first round. Pausing costs two clock reads per round, under 1 ns per
+ * call at these round sizes; manual time would avoid even that but makes
+ * Google Benchmark append "/manual_time" to every name, breaking the
+ * naming scheme that lines results up.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/matrix.h"
+
+static int round_setup(struct gb_state *st, struct bench_domain *bd,
+		       const struct bench_case *c, const struct bench_layout *l,
+		       size_t n)
+{
+	struct io_pgtable_ops *ops;
+	size_t i, mapped;
+	int ret;
+
+	ret = bench_domain_init(bd, &c->cfg);
+	if (ret) {
+		gb_skip_with_errorf(st, "domain init: %s", strerror(-ret));
+		return ret;
+	}
+	ops = bd->dom.ops;
+	for (i = 0; c->warm && i < n; i++) {
+		mapped = 0;
+		ret = ops->map_pages(ops, l->iova[i], bench_layout_pa(l, l->iova[i]),
+				     c->pgsize, c->pgcount, BENCH_PROT,
+				     GFP_KERNEL, &mapped);
+		if (ret || mapped != l->region ||
+		    ops->unmap_pages(ops, l->iova[i], c->pgsize, c->pgcount,
+				     NULL) != l->region) {
+			gb_skip_with_errorf(st, "warm-up of iova 0x%lx failed",
+					    l->iova[i]);
+			bench_domain_release(bd);
+			return -EIO;
+		}
+	}
+	ret = backend_prepare(l->table_bytes / c->cfg.granule + 8);
+	if (ret) {
+		gb_skip_with_errorf(st, "backend_prepare: %s", strerror(-ret));
+		bench_domain_release(bd);
+	}
+	return ret;
+}
+
+/* The timed calls of one round; returns the failing slot or @n. */
+static size_t round_run(struct io_pgtable_ops *ops, const struct bench_case *c,
+			const struct bench_layout *l, size_t n)
+{
+	size_t i, mapped;
+
+	for (i = 0; i < n; i++) {
+		mapped = 0;
+		if (ops->map_pages(ops, l->iova[i], bench_layout_pa(l, l->iova[i]),
+				   c->pgsize, c->pgcount, BENCH_PROT,
+				   GFP_KERNEL, &mapped) || mapped != l->region)
+			break;
+	}
+	return i;
+}
+
+static void bm_map(struct gb_state *st, void *arg)
+{
+	const struct bench_case *c = arg;
+	struct bench_counters sum = { 0 }, cnt;
+	struct bench_layout l;
+	struct bench_domain bd;
+	u64 n, done = 0;
+	size_t r, ok;
+	int ret;
+
+	ret = bench_layout_init(&l, c, 0x5eed);
+	if (ret) {
+		gb_skip_with_errorf(st, "layout: %s", strerror(-ret));
+		return;
+	}
+	n = gb_loop_begin(st);
+	while (done < n) {
+		r = min_t(u64, l.slots, n - done);
+		gb_pause(st);
+		if (round_setup(st, &bd, c, &l, r))
+			break;
+		bench_counters_begin(&cnt, &bd);
+		gb_resume(st);
+		ok = round_run(bd.dom.ops, c, &l, r);
+		gb_pause(st);
+		bench_counters_end(&cnt, &bd);
+		bench_counters_add(&sum, &cnt);
+		if (ok != r)
+			gb_skip_with_errorf(st, "map_pages(iova 0x%lx, %zu x %zu) failed",
+					    l.iova[ok], c->pgcount, c->pgsize);
+		else
+			bench_layout_verify(st, &bd, &l, r, c->pgsize, true);
+		bench_domain_release(&bd);
+		if (gb_error_occurred(st))
+			break;
+		done += r;
+	}
+	gb_loop_end(st);
+	bench_layout_free(&l);
+	if (gb_error_occurred(st))
+		return;
+	gb_set_items_processed(st, n * c->pgcount);
+	bench_counters_report(st, &sum, n);
+}
+
+static void register_case(const struct bench_case *c, void *priv)
+{
+	struct bench_case *copy = malloc(sizeof(*copy));
+	struct bench_name name;
+
+	if (!copy)
+		abort();
+	*copy = *c;
+	bench_case_name(&name, "map", c, true);
+	gb_register(name.buf, bm_map, copy);
+}
+
+static void map_register(void)
+{
+	bench_matrix(true, register_case, NULL);
+}
+BENCH_SUITE(map_register)
