@@ -3,23 +3,57 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../iommu-core/iommu-core.h"
+#include "shadow.h"
 #include "tlb.h"
 
 extern const struct tlb_model_ops tlb_model_count;
+extern const struct tlb_model_ops tlb_model_strict_page;
+extern const struct tlb_model_ops tlb_model_range;
+extern const struct tlb_model_ops tlb_model_flush_all;
+extern const struct tlb_model_ops tlb_model_deferred;
+extern const struct tlb_model_ops tlb_model_smmuv3;
 
-static const struct tlb_model_ops *const models[] = {
+#define MAX_MODELS	16
+
+static const struct tlb_model_ops *models[MAX_MODELS] = {
 	&tlb_model_count,
+	&tlb_model_strict_page,
+	&tlb_model_range,
+	&tlb_model_flush_all,
+	&tlb_model_deferred,
+	&tlb_model_smmuv3,
 };
+static unsigned int nr_models = 6;
 
-static const char *names[ARRAY_SIZE(models) + 1];
+static const char *names[MAX_MODELS + 1];
 
 const char *const *tlb_model_names(void)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(models); i++)
+	for (i = 0; i < nr_models; i++)
 		names[i] = models[i]->name;
+	names[i] = NULL;
 	return names;
+}
+
+int tlb_model_register(const struct tlb_model_ops *ops)
+{
+	if (nr_models == MAX_MODELS)
+		return -ENOSPC;
+	models[nr_models++] = ops;
+	return 0;
+}
+
+static void set_defaults(struct tlb_params *p)
+{
+	if (!p->cmdq_shift)
+		p->cmdq_shift = 8;
+	if (!p->asid)
+		p->asid = 1;
+	if (!p->vmid)
+		p->vmid = 1;
 }
 
 struct tlb_model *tlb_model_create(const char *name, const struct tlb_params *p)
@@ -27,10 +61,10 @@ struct tlb_model *tlb_model_create(const char *name, const struct tlb_params *p)
 	struct tlb_model *m;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(models); i++)
+	for (i = 0; i < nr_models; i++)
 		if (!strcmp(models[i]->name, name))
 			break;
-	if (i == ARRAY_SIZE(models)) {
+	if (i == nr_models) {
 		errno = ENOENT;
 		return NULL;
 	}
@@ -40,11 +74,18 @@ struct tlb_model *tlb_model_create(const char *name, const struct tlb_params *p)
 	m->ops = models[i];
 	if (p)
 		m->params = *p;
-	if (m->ops->init && m->ops->init(m)) {
-		free(m);
-		return NULL;
-	}
+	set_defaults(&m->params);
+	m->gran = m->params.granule;
+	m->shadow = tlb_shadow_create(0);
+	if (!m->shadow)
+		goto fail;
+	if (m->ops->init && m->ops->init(m))
+		goto fail;
 	return m;
+fail:
+	tlb_shadow_destroy(m->shadow);
+	free(m);
+	return NULL;
 }
 
 void tlb_model_destroy(struct tlb_model *m)
@@ -53,10 +94,26 @@ void tlb_model_destroy(struct tlb_model *m)
 		return;
 	if (m->ops->destroy)
 		m->ops->destroy(m);
+	tlb_shadow_destroy(m->shadow);
 	free(m);
 }
 
 void tlb_counters_reset(struct tlb_model *m)
 {
 	memset(&m->cnt, 0, sizeof(m->cnt));
+}
+
+void tlb_bind(struct tlb_model *m, void *cookie)
+{
+	struct iommu_domain *d = cookie;
+
+	if (m->domain == d || !d)
+		return;
+	m->domain = d;
+	m->stage2 = d->fmt == ARM_64_LPAE_S2 || d->fmt == ARM_32_LPAE_S2;
+	/* The table's real granule wins over what the caller guessed. */
+	if (d->cfg.pgsize_bitmap)
+		m->gran = 1UL << __ffs(d->cfg.pgsize_bitmap);
+	if (!m->gran)
+		m->gran = 4096;
 }

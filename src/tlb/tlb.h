@@ -25,6 +25,16 @@ struct tlb_counters {
 	u64 sync;		/* iotlb_sync calls */
 	u64 cmds;		/* invalidation commands issued */
 	u64 inv_bytes;		/* IOVA bytes covered by those commands */
+	/* Added by the flush models (src/tlb/<model>.c): */
+	u64 hw_sync;		/* completions waited for (CMD_SYNC or equivalent) */
+	u64 range_cmds;		/* of cmds: range commands (SMMUv3 TG != 0) */
+	u64 walk_cmds;		/* of cmds: non-leaf ones (tables freed) */
+	u64 queue_full_waits;	/* smmuv3: producer found the queue full */
+	u64 queue_full_ns;	/* smmuv3: time spent waiting for space */
+	u64 sync_wait_ns;	/* smmuv3: time spent polling CMD_SYNC completion */
+	u64 deferred_unmaps;	/* deferred: unmapped ranges queued */
+	u64 deferred_flushes;	/* deferred: queue flushes (flush-all each) */
+	u64 max_stale_unmaps;	/* deferred: most later unmaps a queued range waited */
 };
 
 struct tlb_params {
@@ -32,6 +42,11 @@ struct tlb_params {
 	unsigned int per_cmd_ns;	/* emulated cost of one command */
 	bool range_inv;		/* hardware range invalidation available */
 	unsigned int defer_batch;	/* deferred: flush after this many unmaps */
+	/* Added by the flush models; 0 means the default everywhere: */
+	size_t inv_all_over;	/* smmuv3: invalidate the context instead of a
+				   range longer than this many bytes (0: never) */
+	unsigned int cmdq_shift;	/* smmuv3: log2 of queue entries (default 8) */
+	u16 asid, vmid;		/* smmuv3: the context's tags (default 1, 1) */
 };
 
 struct tlb_model;
@@ -43,13 +58,23 @@ struct tlb_model_ops {
 	void (*sync)(struct tlb_model *m, struct iommu_iotlb_gather *gather);
 	void (*flush_all)(struct tlb_model *m);
 	void (*destroy)(struct tlb_model *m);
+	/* deferred: is @iova unmapped but not yet invalidated? (optional) */
+	bool (*pending)(struct tlb_model *m, unsigned long iova);
 };
+
+struct tlb_shadow;
+struct iommu_domain;
 
 struct tlb_model {
 	const struct tlb_model_ops *ops;
 	struct tlb_params params;
 	struct tlb_counters cnt;
 	void *priv;
+	/* Added: the checking TLB each model feeds (src/tlb/shadow.c). */
+	struct tlb_shadow *shadow;
+	struct iommu_domain *domain;	/* bound at the first flush or lookup */
+	size_t gran;			/* granule in use (params or the domain's) */
+	bool stage2;			/* the domain is a stage-2 table */
 };
 
 /* NULL-terminated list of model names, in a stable order. */
@@ -58,6 +83,42 @@ const char *const *tlb_model_names(void);
 struct tlb_model *tlb_model_create(const char *name, const struct tlb_params *p);
 void tlb_model_destroy(struct tlb_model *m);
 void tlb_counters_reset(struct tlb_model *m);
+/*
+ * Add a model that only some binaries know (the tests' deliberately broken
+ * one). 0, or -ENOSPC when the table is full.
+ */
+int tlb_model_register(const struct tlb_model_ops *ops);
+
+/* Learn the domain behind @cookie (stage, granule); cheap once bound. */
+void tlb_bind(struct tlb_model *m, void *cookie);
+
+/*
+ * The emulated IOMMU's TLB, which every model keeps (src/tlb/shadow.c):
+ * tlb_model_lookup() translates @iova as a device access would — a hit in
+ * the small TLB, else a walk of the table from the domain's TTBR/VTTBR
+ * whose leaf and table descriptors are then cached — and returns the
+ * output address, 0 on a translation fault. The model's invalidations
+ * evict entries as the architecture says they must.
+ */
+phys_addr_t tlb_model_lookup(struct tlb_model *m, struct iommu_domain *d,
+			     unsigned long iova);
+
+struct tlb_stale {
+	unsigned long iova;	/* start of the cached entry's span */
+	unsigned int level;	/* translation level it was read at */
+	bool leaf;		/* leaf (TLB) or table (walk cache) entry */
+	u64 cached, now;	/* descriptor cached, descriptor in memory now */
+};
+
+/*
+ * Entries that no longer match the table in memory: each is a translation
+ * a device could still use although software changed or removed it.
+ * Fills up to @max of them into @out (may be NULL) and returns the count.
+ */
+size_t tlb_model_stale(struct tlb_model *m, struct iommu_domain *d,
+		       struct tlb_stale *out, size_t max);
+/* Forget every cached entry without counting an invalidation. */
+void tlb_model_shadow_clear(struct tlb_model *m);
 
 /* Provided by src/iommu-core: the model behind a page table's cookie. */
 struct tlb_model *iommu_cookie_tlb(void *cookie);
