@@ -26,6 +26,16 @@ struct alloc_stats {
 	u64 frees;
 	u64 failures;		/* failed allocations, injected or real */
 	u64 injected;		/* of which injected */
+	/*
+	 * Tables made visible to a non-coherent walker: started with
+	 * iommu_pages_start_incoherent() or dma_map_single(), stopped by
+	 * free_incoherent/dma_unmap_single, and the range cleans in between
+	 * (iommu_pages_flush_incoherent, dma_sync_single_for_device).
+	 */
+	u64 maps;
+	u64 unmaps;
+	u64 mapped;		/* currently mapped (a holding, not reset) */
+	u64 syncs;
 };
 
 /* Name ("buddy", "drvcache", "hyp", "libc") and a one-line description. */

@@ -27,6 +27,10 @@ bool alloc_fault_should_fail(void);
 void alloc_account_alloc(size_t bytes);
 void alloc_account_free(size_t bytes);
 void alloc_account_failure(void);
+/* A table mapped for / unmapped from a non-coherent walker; a range clean. */
+void alloc_account_dma_map(void);
+void alloc_account_dma_unmap(void);
+void alloc_account_dma_sync(void);
 
 /* Metadata: insert on allocation, find/remove on free. Thread-safe. */
 struct table_meta *meta_insert(void *virt, size_t size);
