@@ -67,11 +67,12 @@ ifeq ($(KVER),)
 $(error KSRC=$(KSRC) is not a kernel tree: no Makefile with VERSION (see make kernel-source))
 endif
 
-# Backends: every src/alloc/*.c but the shared bookkeeping.
-BACKENDS	?= $(filter-out common,$(basename $(notdir $(wildcard src/alloc/*.c))))
+# Backends: every src/alloc/*.c but the shared bookkeeping and buddy allocator.
+ALLOC_LIBS	:= common buddy-core
+BACKENDS	?= $(filter-out $(ALLOC_LIBS),$(basename $(notdir $(wildcard src/alloc/*.c))))
 ARCH_DIR	:= $(if $(wildcard src/arch/$(ARCH)/*.c),src/arch/$(ARCH),src/arch/generic)
 LIB_SRCS	:= $(wildcard shims/kernel/*.c src/iommu-core/*.c src/tlb/*.c src/arch/*.c) \
-		   $(wildcard $(ARCH_DIR)/*.c) src/alloc/common.c
+		   $(wildcard $(ARCH_DIR)/*.c) $(ALLOC_LIBS:%=src/alloc/%.c)
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(OBJ)/%.o)
 BENCH_OBJS	:= $(patsubst %,$(OBJ)/%.o,$(basename $(wildcard bench/*.c bench/*/*.c shims/gbench/*.cc)))
 TEST_SRCS	:= $(filter-out tests/alloc/% tests/fuzz/%,$(wildcard tests/*.c tests/*/*.c))
@@ -196,7 +197,7 @@ endif
 $(BIN)/bench-%: $(BENCH_OBJS) $(CORE_OBJS) $(LIB_OBJS) $(OBJ)/src/alloc/%.o
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(BENCH_LDLIBS)
 
-$(BIN)/test-%: $(TEST_OBJS) $(CORE_OBJS) $(LIB_OBJS) $(OBJ)/src/alloc/%.o $$(patsubst %.c,$(OBJ)/%.o,$$(wildcard tests/alloc/$$*.c))
+$(BIN)/test-%: $(TEST_OBJS) $(CORE_OBJS) $(LIB_OBJS) $(OBJ)/src/alloc/%.o $$(addprefix $(OBJ)/,$$(addsuffix .o,$$(basename $$(wildcard tests/alloc/$$*.c))))
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 .PRECIOUS: $(OBJ)/%.o
