@@ -8,11 +8,12 @@
 #include <string.h>
 #include <time.h>
 #include <linux/sizes.h>
+#include <kcore.h>
 #include "pgtable/pgtable-stats.h"
 #include "bench.h"
 
 #ifndef BENCH_CORE
-#define BENCH_CORE "own"
+#define BENCH_CORE ""
 #endif
 
 /* ------------------------------------------------------------ domains */
@@ -88,12 +89,10 @@ unsigned long bench_pgsizes(const struct bench_cfg *cfg)
 
 const char *bench_core_name(void)
 {
-	const char *env = getenv("CORE");
-
-	/* A build for a kernel tree knows its core; the environment is a fallback. */
-	if (strcmp(BENCH_CORE, "own"))
+	/* A build may force the name; otherwise the linked core says who it is. */
+	if (BENCH_CORE[0])
 		return BENCH_CORE;
-	return env && *env ? env : BENCH_CORE;
+	return pgtable_core_name();
 }
 
 const char *bench_fmt_name(enum io_pgtable_fmt fmt)

@@ -51,7 +51,7 @@ unsigned long bench_pgsizes(const struct bench_cfg *cfg);
 
 /* ---- names ---- */
 
-/* "own", or BENCH_CORE at compile time, or $CORE at run time. */
+/* -DBENCH_CORE=... if given, else the linked core's name: "own", "k6.12". */
 const char *bench_core_name(void);
 /* "s1" / "s2" */
 const char *bench_fmt_name(enum io_pgtable_fmt fmt);

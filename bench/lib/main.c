@@ -3,29 +3,68 @@
  * main() of every bench-<backend> binary: set up the backend and the cache
  * code, name what this binary measures (in --help and in every result's
  * context), register the suites, hand over to Google Benchmark.
+ *
+ * Context the binary cannot know (commit, compiler, run id, pinning) comes
+ * from the environment: every BENCH_CTX_<key>=<value> becomes a context
+ * entry <key> (scripts/bench.sh sets them). The environment, unlike
+ * --benchmark_context, carries values with commas and spaces.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
+#include <kcore.h>
+#include "arch/cpuinfo.h"
 #include "bench.h"
 
+#define CTX_PREFIX	"BENCH_CTX_"
+
+extern char **environ;
 void bench_register_all(void);
 
-/* The architecture the binary runs as (under QEMU: the emulated one). */
-static const char *run_arch(void)
+static void context_from_env(void)
 {
-	static struct utsname u;
+	char key[64], **e;
+	const char *eq;
+	size_t len;
 
-	if (uname(&u))
-		return "unknown";
-	if (!strcmp(u.machine, "aarch64"))
-		return "arm64";
-	return u.machine;
+	for (e = environ; *e; e++) {
+		if (strncmp(*e, CTX_PREFIX, strlen(CTX_PREFIX)))
+			continue;
+		eq = strchr(*e, '=');
+		if (!eq)
+			continue;
+		len = eq - *e - strlen(CTX_PREFIX);
+		if (!len || len >= sizeof(key))
+			continue;
+		memcpy(key, *e + strlen(CTX_PREFIX), len);
+		key[len] = '\0';
+		gb_add_context(key, eq + 1);
+	}
+}
+
+static void context_from_binary(void)
+{
+	const struct cpuinfo *ci = cpuinfo_get();
+	const char *kver = pgtable_core_version();
+
+	gb_add_context("suite", "io-pgtable-bench");
+	gb_add_context("backend", backend_name());
+	gb_add_context("backend_describe", backend_describe());
+	gb_add_context("core", bench_core_name());
+	gb_add_context("core_version", kver && *kver ? kver :
+		       "this repository's src/pgtable (see commit)");
+	gb_add_context("arch", ci->arch);
+	gb_add_context("emulated", ci->emulated ? ci->emulation : "no");
+	gb_add_context("cpu_model", ci->model);
+	gb_add_context("cpu_caches", ci->caches[0] ? ci->caches : "unknown");
+	gb_add_context("cache_maintenance", arch_cache_describe());
+	gb_add_context("profile", bench_profile());
 }
 
 int main(int argc, char **argv)
 {
-	static char banner[512];
+	const struct cpuinfo *ci;
+	static char banner[768];
 	int ret;
 
 	ret = backend_init();
@@ -35,20 +74,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	arch_cache_init();
+	ci = cpuinfo_get();
 	snprintf(banner, sizeof(banner),
-		 "io-pgtable-bench: backend %s (%s), core %s, arch %s\n"
+		 "io-pgtable-bench: backend %s (%s), core %s, arch %s (%s)\n"
 		 "cache maintenance: %s\n"
-		 "PROFILE=%s (quick|full|cmp) selects the registered set.\n\n",
+		 "PROFILE=%s (quick|full|cmp) selects the registered set;\n"
+		 "BENCH_CTX_<key>=<value> in the environment adds context.\n\n",
 		 backend_name(), backend_describe(), bench_core_name(),
-		 run_arch(), arch_cache_describe(), bench_profile());
-
-	gb_add_context("suite", "io-pgtable-bench");
-	gb_add_context("backend", backend_name());
-	gb_add_context("backend_describe", backend_describe());
-	gb_add_context("core", bench_core_name());
-	gb_add_context("arch", run_arch());
-	gb_add_context("cache_maintenance", arch_cache_describe());
-	gb_add_context("profile", bench_profile());
+		 ci->arch, ci->emulated ? ci->emulation : "native",
+		 arch_cache_describe(), bench_profile());
+	context_from_binary();
+	context_from_env();
 	bench_register_all();
 	return gb_main(argc, argv, banner);
 }
