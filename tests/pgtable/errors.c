@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Error paths: overlapping maps, bad arguments, allocation failure, and
+ * unmaps of nothing or of part of a block. Each must return its error and
+ * leave every table byte as it was (checked with the architectural
+ * walker's hash), and WARN exactly where mainline does unless NO_WARN.
+ */
+#include <string.h>
+#include "common.h"
+
+#define RW	(IOMMU_READ | IOMMU_WRITE)
+
+static bool same_tables(const struct pt_sum *a, const struct pt_sum *b)
+{
+	return a->hash == b->hash && a->tables == b->tables &&
+	       a->leaves == b->leaves;
+}
+
+/* The sizes of a granule: page, next-level block (and the largest). */
+static void sizes_of(struct pt_domain *pd, u64 *page, u64 *block)
+{
+	unsigned long bm = pd->dom.cfg.pgsize_bitmap;
+
+	*page = 1ULL << __ffs(bm);
+	bm &= ~*page;
+	*block = 1ULL << __ffs(bm);
+}
+
+static void overlap(enum io_pgtable_fmt fmt, size_t gran, unsigned long quirks)
+{
+	struct pt_cfg c = { .fmt = fmt, .granule = gran, .quirks = quirks };
+	u64 base = backend_bytes_held(), page, block, iova;
+	struct pt_sum before, after;
+	struct pt_domain pd;
+	size_t mapped;
+	unsigned long warns;
+
+	REQUIRE(pt_domain_init(&pd, &c) == 0);
+	sizes_of(&pd, &page, &block);
+	iova = 3 * block;
+
+	/* A page inside a block-sized region, and a block next to it. */
+	REQUIRE(pt_map(&pd, iova + 5 * page, 0x80000000ULL, page, 1, RW, NULL) == 0);
+	REQUIRE(pt_map(&pd, iova + block, 4 * block, block, 1, RW, NULL) == 0);
+	pt_sum_of(&pd, &before);
+
+	warns = shim_warn_count();
+	/* A block over the region holding a page. */
+	CHECK_EQ(pt_map(&pd, iova, 0, block, 1, RW, &mapped), -EEXIST);
+	CHECK_EQ(mapped, 0);
+	/* The same page again, and a run of pages running into it. */
+	CHECK_EQ(pt_map(&pd, iova + 5 * page, 0, page, 1, RW, &mapped), -EEXIST);
+	CHECK_EQ(pt_map(&pd, iova, 0, page, 8, RW, &mapped), -EEXIST);
+	CHECK_EQ(mapped, 0);
+	/* A page inside the block, and the block itself. */
+	CHECK_EQ(pt_map(&pd, iova + block + page, 0, page, 1, RW, &mapped), -EEXIST);
+	CHECK_EQ(pt_map(&pd, iova + block, 0, block, 1, RW, &mapped), -EEXIST);
+	pt_sum_of(&pd, &after);
+	CHECK(same_tables(&before, &after));
+	if (quirks & IO_PGTABLE_QUIRK_NO_WARN)
+		CHECK_EQ(shim_warn_count(), warns);
+	else
+		CHECK_EQ(shim_warn_count(), warns + 5);
+
+	/* Still what was mapped. */
+	CHECK_EQ_HEX(pt_phys(&pd, iova + 5 * page), 0x80000000ULL);
+	CHECK_EQ_HEX(pt_phys(&pd, iova + block + 7), 4 * block + 7);
+	CHECK_EQ(pt_phys(&pd, iova), 0);
+
+	/* Once the page is gone its empty table may give way to a block. */
+	CHECK_EQ_HEX(pt_unmap(&pd, iova + 5 * page, page, 1), page);
+	CHECK_EQ(pt_map(&pd, iova, 8 * block, block, 1, RW, &mapped), 0);
+	CHECK_EQ_HEX(pt_phys(&pd, iova + 5 * page), 8 * block + 5 * page);
+	pt_domain_release(&pd);
+	CHECK_EQ(backend_bytes_held(), base);
+}
+
+TEST(pgtable_overlap_eexist)
+{
+	enum io_pgtable_fmt f;
+	size_t g;
+
+	expect_warnings();
+	shim_printk_quiet(true);
+	for_each_fmt_granule(f, g)
+		overlap(f, g, 0);
+}
+
+TEST(pgtable_overlap_eexist_no_warn)
+{
+	enum io_pgtable_fmt f;
+	size_t g;
+
+	for_each_fmt_granule(f, g)
+		overlap(f, g, IO_PGTABLE_QUIRK_NO_WARN);
+}
+
+static void bad_args(enum io_pgtable_fmt fmt, size_t gran)
+{
+	struct pt_cfg c = { .fmt = fmt, .granule = gran, .ias = 40, .oas = 40 };
+	struct pt_sum before, after;
+	struct pt_domain pd;
+	u64 page, block, iova;
+	size_t mapped;
+
+	REQUIRE(pt_domain_init(&pd, &c) == 0);
+	sizes_of(&pd, &page, &block);
+	iova = 2 * block;
+	REQUIRE(pt_map(&pd, iova, block, page, 4, RW, NULL) == 0);
+	pt_sum_of(&pd, &before);
+
+#define BAD_MAP(want, ...) do {						\
+		mapped = 0;						\
+		CHECK_EQ(pt_map(&pd, __VA_ARGS__, &mapped), want);	\
+		CHECK_EQ(mapped, 0);					\
+	} while (0)
+	BAD_MAP(-EINVAL, iova + 8 * page, 0, page / 2, 1, RW);	/* size not in bitmap */
+	BAD_MAP(-EINVAL, iova + 8 * page, 0, page * 2, 1, RW);
+	BAD_MAP(-EINVAL, iova + 8 * page, 0, 0, 1, RW);
+	BAD_MAP(-EINVAL, iova + 8 * page, 0, page, 0, RW);		/* no pages */
+	BAD_MAP(-EINVAL, iova + 8 * page + 512, 0, page, 1, RW);	/* iova misaligned */
+	BAD_MAP(-EINVAL, iova + 8 * page, 512, page, 1, RW);		/* paddr misaligned */
+	BAD_MAP(-EINVAL, iova + block, page, block, 1, RW);
+	BAD_MAP(-ERANGE, 1ULL << 40, 0, page, 1, RW);			/* iova >= 2^ias */
+	BAD_MAP(-ERANGE, ~0UL & ~(page - 1), 0, page, 1, RW);
+	BAD_MAP(-ERANGE, iova + 8 * page, 1ULL << 40, page, 1, RW);	/* paddr >= 2^oas */
+	BAD_MAP(-EINVAL, iova + 8 * page, 0, page, 1, 0);		/* no access */
+	BAD_MAP(-EINVAL, iova + 8 * page, 0, page, 1, IOMMU_CACHE);
+#undef BAD_MAP
+	CHECK_EQ(pt_unmap(&pd, iova, page / 2, 1), 0);
+	CHECK_EQ(pt_unmap(&pd, iova, page, 0), 0);
+	CHECK_EQ(pt_unmap(&pd, iova + 512, page, 1), 0);
+	CHECK_EQ(pt_unmap(&pd, 1ULL << 40, page, 1), 0);
+	pt_sum_of(&pd, &after);
+	CHECK(same_tables(&before, &after));
+	CHECK_EQ_HEX(pt_phys(&pd, iova + 3 * page + 1), block + 3 * page + 1);
+	pt_domain_release(&pd);
+}
+
+TEST(pgtable_bad_arguments)
+{
+	enum io_pgtable_fmt f;
+	size_t g;
+
+	expect_warnings();	/* mainline WARNs on most of these */
+	shim_printk_quiet(true);
+	for_each_fmt_granule(f, g)
+		bad_args(f, g);
+}
+
+/* Unmapping nothing, or part of a block: 0, WARN unless NO_WARN, nothing changed. */
+static void unmap_nothing(enum io_pgtable_fmt fmt, size_t gran, unsigned long quirks)
+{
+	struct pt_cfg c = { .fmt = fmt, .granule = gran, .quirks = quirks };
+	struct pt_sum before, after;
+	unsigned long warns;
+	struct pt_domain pd;
+	u64 page, block;
+
+	REQUIRE(pt_domain_init(&pd, &c) == 0);
+	sizes_of(&pd, &page, &block);
+	REQUIRE(pt_map(&pd, block, 0, block, 1, RW, NULL) == 0);
+	REQUIRE(pt_map(&pd, 4 * block, 0, page, 2, RW, NULL) == 0);
+	pt_sum_of(&pd, &before);
+	warns = shim_warn_count();
+
+	CHECK_EQ(pt_unmap(&pd, 8 * block, page, 1), 0);		/* no table there */
+	CHECK_EQ(pt_unmap(&pd, 4 * block + 2 * page, page, 1), 0);	/* empty leaf slot */
+	CHECK_EQ(pt_unmap(&pd, 6 * block, block, 1), 0);		/* empty block slot */
+	CHECK_EQ(pt_unmap(&pd, block + page, page, 1), 0);		/* inside a block */
+	CHECK_EQ(pt_unmap(&pd, block, page, 1), 0);
+	pt_sum_of(&pd, &after);
+	CHECK(same_tables(&before, &after));
+	CHECK_EQ(shim_warn_count() - warns, quirks & IO_PGTABLE_QUIRK_NO_WARN ? 0 : 5);
+
+	/* A run stops at the first hole: two of four go. */
+	warns = shim_warn_count();
+	CHECK_EQ_HEX(pt_unmap(&pd, 4 * block, page, 4), 2 * page);
+	CHECK_EQ(shim_warn_count() - warns, quirks & IO_PGTABLE_QUIRK_NO_WARN ? 0 : 1);
+	CHECK_EQ(pt_phys(&pd, 4 * block), 0);
+	CHECK_EQ_HEX(pt_phys(&pd, block + page), page);
+	pt_domain_release(&pd);
+}
+
+TEST(pgtable_unmap_nothing_warns)
+{
+	enum io_pgtable_fmt f;
+	size_t g;
+
+	expect_warnings();
+	shim_printk_quiet(true);
+	for_each_fmt_granule(f, g)
+		unmap_nothing(f, g, 0);
+}
+
+TEST(pgtable_unmap_nothing_no_warn)
+{
+	enum io_pgtable_fmt f;
+	size_t g;
+
+	for_each_fmt_granule(f, g)
+		unmap_nothing(f, g, IO_PGTABLE_QUIRK_NO_WARN);
+}
+
+/*
+ * Allocation failure at each table level: -ENOMEM with nothing mapped by
+ * the failing call, earlier mappings intact, no leaf added; a caller loop
+ * (as the IOMMU core's) reports exactly the bytes mapped before it.
+ */
+static void enomem_nth(enum io_pgtable_fmt fmt, size_t gran, int nth)
+{
+	struct pt_cfg c = { .fmt = fmt, .granule = gran };
+	u64 base = backend_bytes_held(), page, block, top = 1ULL << 47;
+	struct pt_sum before, after;
+	struct pt_domain pd;
+	size_t mapped;
+
+	REQUIRE(pt_domain_init(&pd, &c) == 0);
+	sizes_of(&pd, &page, &block);
+	REQUIRE(pt_map(&pd, 0, 0, page, 1, RW, NULL) == 0);
+	pt_sum_of(&pd, &before);
+	backend_fail_nth(nth);
+	CHECK_EQ(pt_map(&pd, top, page, page, 1, RW, &mapped), -ENOMEM);
+	backend_fault_clear();
+	CHECK_EQ(mapped, 0);
+	pt_sum_of(&pd, &after);
+	CHECK_EQ(after.leaves, before.leaves);
+	CHECK_EQ(after.tables, before.tables + nth - 1);
+	if (nth == 1)
+		CHECK(same_tables(&before, &after));
+	CHECK_EQ(pt_phys(&pd, top), 0);
+	CHECK_EQ(pt_phys(&pd, 1), 1);
+	/* And it works once memory is back. */
+	CHECK_EQ(pt_map(&pd, top, page, page, 1, RW, &mapped), 0);
+	CHECK_EQ_HEX(pt_phys(&pd, top + 1), page + 1);
+	pt_domain_release(&pd);
+	CHECK_EQ(backend_bytes_held(), base);
+}
+
+/* A caller's loop across a table boundary where the second table fails. */
+static void enomem_loop(enum io_pgtable_fmt fmt, size_t gran)
+{
+	struct pt_cfg c = { .fmt = fmt, .granule = gran };
+	u64 base = backend_bytes_held(), page, block, iova, done;
+	struct pt_domain pd;
+	size_t mapped;
+	int i, ret;
+
+	REQUIRE(pt_domain_init(&pd, &c) == 0);
+	sizes_of(&pd, &page, &block);
+	iova = 16 * block - 4 * page;
+	/* Leave the first last-level table in place, empty. */
+	REQUIRE(pt_map(&pd, iova, 0, page, 1, RW, NULL) == 0);
+	REQUIRE(pt_unmap(&pd, iova, page, 1) == page);
+	for (done = 0, ret = 0; done < 8 * page && !ret; done += mapped) {
+		mapped = 0;
+		backend_fail_nth(1);
+		ret = pt_map(&pd, iova + done, done, page, (8 * page - done) / page,
+			     RW, &mapped);
+	}
+	backend_fault_clear();
+	CHECK_EQ(ret, -ENOMEM);
+	CHECK_EQ_HEX(done, 4 * page);
+	for (i = 0; i < 4; i++)
+		CHECK_EQ_HEX(pt_phys(&pd, iova + i * page + 3), i * page + 3);
+	CHECK_EQ(pt_phys(&pd, iova + 4 * page), 0);
+	CHECK_EQ_HEX(pt_unmap(&pd, iova, page, 4), 4 * page);
+	pt_domain_release(&pd);
+	CHECK_EQ(backend_bytes_held(), base);
+}
+
+static void enomem(enum io_pgtable_fmt fmt, size_t gran)
+{
+	struct pt_cfg c = { .fmt = fmt, .granule = gran };
+	struct pt_domain pd;
+	struct pt_hw hw;
+	int nth, levels;
+
+	REQUIRE(pt_domain_init(&pd, &c) == 0);
+	REQUIRE(pt_hw_from_domain(&hw, &pd) == 0);
+	levels = 4 - hw.start_level;
+	pt_domain_release(&pd);
+	for (nth = 1; nth < levels; nth++)
+		enomem_nth(fmt, gran, nth);
+	enomem_loop(fmt, gran);
+}
+
+TEST(pgtable_alloc_failure_enomem)
+{
+	enum io_pgtable_fmt f;
+	size_t g;
+
+	shim_printk_quiet(true);
+	for_each_fmt_granule(f, g)
+		enomem(f, g);
+}
+
+/* The IOMMU core's iommu_map undoes a partial map when a table allocation fails. */
+TEST(pgtable_iommu_map_unwinds_on_enomem)
+{
+	struct pt_cfg c = { .fmt = ARM_64_LPAE_S1, .granule = SZ_4K };
+	u64 base = backend_bytes_held();
+	struct pt_domain pd;
+	struct pt_sum s;
+
+	REQUIRE(pt_domain_init(&pd, &c) == 0);
+	/* 4K pages spanning three last-level tables; the third fails. */
+	backend_fail_nth(5);
+	CHECK_EQ(iommu_map(&pd.dom, SZ_2M - SZ_4K, SZ_1G + SZ_4K, SZ_4M, RW, GFP_KERNEL),
+		 -ENOMEM);
+	backend_fault_clear();
+	pt_sum_of(&pd, &s);
+	CHECK_EQ(s.leaves, 0);
+	CHECK_EQ(iommu_iova_to_phys(&pd.dom, SZ_2M - SZ_4K), 0);
+	CHECK_EQ(iommu_iova_to_phys(&pd.dom, SZ_2M), 0);
+	pt_domain_release(&pd);
+	CHECK_EQ(backend_bytes_held(), base);
+}

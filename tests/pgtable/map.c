@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every format x granule x page/block size: map, translate (core and the
+ * architectural walker agree), neighbours stay unmapped, unmap, and all
+ * table memory is returned at the end.
+ */
+#include <string.h>
+#include "common.h"
+
+static void check_translation(struct pt_domain *pd, struct pt_hw *hw, u64 iova,
+			      u64 pa, size_t size)
+{
+	static const u64 probes[] = { 0, 1, 4095 };
+	struct pt_xlate x;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
+		CHECK_EQ_HEX(pt_phys(pd, iova + probes[i]), pa + probes[i]);
+		CHECK_EQ_HEX(pt_phys(pd, iova + size - 1 - probes[i]),
+			     pa + size - 1 - probes[i]);
+	}
+	CHECK_EQ_HEX(pt_phys(pd, iova + size / 2), pa + size / 2);
+	REQUIRE(pt_hw_translate(hw, iova + size / 2, &x) == 0);
+	CHECK_EQ_HEX(x.pa, pa + size / 2);
+	CHECK_EQ_HEX(x.size, size);
+}
+
+static void map_every_size(enum io_pgtable_fmt fmt, size_t gran)
+{
+	struct pt_cfg c = { .fmt = fmt, .granule = gran };
+	u64 base = backend_bytes_held();
+	unsigned long sizes;
+	struct pt_domain pd;
+	struct pt_hw hw;
+	unsigned int bit;
+
+	REQUIRE(pt_domain_init(&pd, &c) == 0);
+	REQUIRE(pt_hw_from_domain(&hw, &pd) == 0);
+	sizes = pd.dom.cfg.pgsize_bitmap;
+	CHECK_EQ_HEX(sizes, pt_granule_sizes(gran, 48));
+
+	for_each_set_bit(bit, &sizes, BITS_PER_LONG) {
+		u64 size = 1ULL << bit, iova = 5 * size, pa = (1ULL << 40) + 7 * size;
+		size_t mapped;
+
+		if (iova + 4 * size > (1ULL << 48))
+			continue;
+		CHECK_EQ(pt_map(&pd, iova, pa, size, 1, IOMMU_READ | IOMMU_WRITE, &mapped), 0);
+		CHECK_EQ_HEX(mapped, size);
+		check_translation(&pd, &hw, iova, pa, size);
+		CHECK_EQ(pt_phys(&pd, iova - 1), 0);
+		CHECK_EQ(pt_phys(&pd, iova + size), 0);
+		CHECK_EQ_HEX(pt_unmap(&pd, iova, size, 1), size);
+		CHECK_EQ(pt_phys(&pd, iova), 0);
+		CHECK_EQ(pt_phys(&pd, iova + size - 1), 0);
+
+		/* Three at once, then one call unmaps them all. */
+		CHECK_EQ(pt_map(&pd, iova, pa, size, 3, IOMMU_READ, &mapped), 0);
+		CHECK_EQ_HEX(mapped, 3 * size);
+		check_translation(&pd, &hw, iova + 2 * size, pa + 2 * size, size);
+		CHECK_EQ(pt_phys(&pd, iova + 3 * size), 0);
+		CHECK_EQ_HEX(pt_unmap(&pd, iova, size, 3), 3 * size);
+		CHECK_EQ(pt_phys(&pd, iova + size), 0);
+	}
+	pt_domain_release(&pd);
+	CHECK_EQ(backend_bytes_held(), base);
+}
+
+TEST(pgtable_map_every_size)
+{
+	enum io_pgtable_fmt f;
+	size_t g;
+
+	for_each_fmt_granule(f, g)
+		map_every_size(f, g);
+}
