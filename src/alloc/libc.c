@@ -60,6 +60,9 @@ void iommu_free_pages(void *virt)
 	m = meta_find(virt);
 	if (WARN_ON(!m))
 		return;
+	/* The kernel would leak the DMA mapping: free_incoherent was due. */
+	if (WARN(m->incoherent, "iommu_free_pages: %p is still mapped for an incoherent walker", virt))
+		alloc_account_dma_unmap();
 	alloc_account_free(m->size);
 	meta_remove(m);
 	free(virt);
@@ -79,6 +82,11 @@ void iommu_put_pages_list(struct iommu_pages_list *list)
 
 	list_for_each_entry_safe(m, n, &list->pages, lru) {
 		list_del(&m->lru);
+		/* A list has no device to unmap with: tearing it down ends the mapping. */
+		if (m->incoherent) {
+			m->incoherent = false;
+			alloc_account_dma_unmap();
+		}
 		iommu_free_pages(m->virt);
 	}
 	INIT_LIST_HEAD(&list->pages);
@@ -89,11 +97,12 @@ int iommu_pages_start_incoherent(void *virt, struct device *dma_dev)
 	struct table_meta *m = meta_find(virt);
 
 	(void)dma_dev;
-	if (WARN_ON(!m))
+	if (WARN_ON(!m) || WARN_ON(m->incoherent))
 		return -EINVAL;
 	arch_clean_dcache_range(virt, m->size);
 	m->incoherent = true;
 	m->dma = virt_to_phys(virt);
+	alloc_account_dma_map();
 	return 0;
 }
 
@@ -102,11 +111,18 @@ void iommu_pages_flush_incoherent(struct device *dma_dev, void *virt,
 {
 	(void)dma_dev;
 	arch_clean_dcache_range((char *)virt + offset, len);
+	alloc_account_dma_sync();
 }
 
 void iommu_pages_free_incoherent(void *virt, struct device *dma_dev)
 {
+	struct table_meta *m = meta_find(virt);
+
 	(void)dma_dev;
+	if (m && !WARN(!m->incoherent, "iommu_pages_free_incoherent: %p was never started", virt)) {
+		m->incoherent = false;
+		alloc_account_dma_unmap();
+	}
 	iommu_free_pages(virt);
 }
 
@@ -116,6 +132,7 @@ dma_addr_t dma_map_single(struct device *dev, void *ptr, size_t size,
 	(void)dev;
 	(void)dir;
 	arch_clean_dcache_range(ptr, size);
+	alloc_account_dma_map();
 	return virt_to_phys(ptr);
 }
 
@@ -123,6 +140,7 @@ void dma_unmap_single(struct device *dev, dma_addr_t addr, size_t size,
 		      enum dma_data_direction dir)
 {
 	(void)dev; (void)addr; (void)size; (void)dir;
+	alloc_account_dma_unmap();
 }
 
 int dma_mapping_error(struct device *dev, dma_addr_t addr)
@@ -137,4 +155,5 @@ void dma_sync_single_for_device(struct device *dev, dma_addr_t addr,
 	(void)dev;
 	(void)dir;
 	arch_clean_dcache_range(phys_to_virt(addr), size);
+	alloc_account_dma_sync();
 }
