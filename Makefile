@@ -60,8 +60,8 @@ else
 # version allocates tables), plus kfeatures.h generated from the tree. The
 # kernel's selftest is compiled in and registered as an initcall that
 # tests/kernel/selftest.c runs. The suite's own core is linked in as well,
-# with the symbols the tree also defines renamed own_* (objcopy), for the
-# differential test in tests/kernel/.
+# every symbol it defines renamed own_* (objcopy), for the differential
+# test in tests/kernel/.
 KVER		:= $(shell scripts/kernel-version.sh $(KSRC))
 ifeq ($(KVER),)
 $(error KSRC=$(KSRC) is not a kernel tree: no Makefile with VERSION (see make kernel-source))
@@ -182,10 +182,14 @@ $(KOBJ)/kcore.o: shims/kernel/kver/kcore.c $(KGEN)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I$(KOBJ) $(ALL_CFLAGS) -c $< -o $@
 
-# The own core with every global the kernel core also defines prefixed own_.
-$(KOBJ)/own/%.o: $(OBJ)/src/pgtable/%.o $(KOBJ)/io-pgtable-arm.o $(KOBJ)/io-pgtable.o
+# The own core with every global it defines prefixed own_ (references
+# between its objects too): alloc_io_pgtable_ops & co. are the kernel's,
+# and its weak-declared extras (pgtable_stats_get...) stay unresolved, as
+# they must be for a kernel core.
+KOWN_SRC_OBJS	:= $(patsubst %.c,$(OBJ)/%.o,$(wildcard src/pgtable/*.c))
+$(KOBJ)/own/%.o: $(OBJ)/src/pgtable/%.o $(KOWN_SRC_OBJS)
 	@mkdir -p $(@D)
-	$(OBJCOPY) $$($(NM) -g --defined-only $(KOBJ)/io-pgtable-arm.o $(KOBJ)/io-pgtable.o | \
+	$(OBJCOPY) $$($(NM) -g --defined-only $(KOWN_SRC_OBJS) | \
 		awk 'NF == 3 { printf " --redefine-sym %s=own_%s", $$3, $$3 }') $< $@
 
 .PHONY: FORCE

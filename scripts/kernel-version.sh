@@ -68,6 +68,7 @@ features)
 #define KCORE_HAS_NO_WARN	$(has 'IO_PGTABLE_QUIRK_NO_WARN')
 #define KCORE_HAS_PGTABLE_WALK	$(has '\.pgtable_walk[[:space:]]*=')
 #define KCORE_HAS_SPLIT_BLOCK	$(has 'arm_lpae_split_blk_unmap')
+#define KCORE_HAS_ADD_PAGE_ALL	$(has 'else if \(!iommu_iotlb_gather_queued\(gather\)\)' | tr 01 10)
 #define KCORE_HAS_SELFTEST	$(has 'CONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST')
 EOT
 	;;

@@ -18,6 +18,7 @@ static const char *const feature_names[CORE_F_NR] = {
 	[CORE_F_NO_WARN]	= "no_warn",
 	[CORE_F_PGTABLE_WALK]	= "pgtable_walk",
 	[CORE_F_SPLIT_BLOCK]	= "split_block",
+	[CORE_F_ADD_PAGE_ALL]	= "add_page_all",
 	[CORE_F_SELFTEST]	= "selftest",
 	[CORE_F_STATS]		= "stats",
 };

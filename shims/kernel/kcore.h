@@ -39,6 +39,12 @@ enum pgtable_core_feature {
 	 * without it (mainline) the core WARNs and unmaps nothing.
 	 */
 	CORE_F_SPLIT_BLOCK,
+	/*
+	 * unmap_pages reports every entry it clears with tlb_add_page, tables
+	 * included, after the flush_walks (6.10+); without it (6.1) a freed
+	 * table gets only its flush_walk, interleaved with the leaves' pages.
+	 */
+	CORE_F_ADD_PAGE_ALL,
 	/* The kernel's own selftest is compiled in (see <linux/init.h>). */
 	CORE_F_SELFTEST,
 	/* The suite's core counters (PTE writes...) count this core's work. */

@@ -18,6 +18,7 @@ static const bool has[CORE_F_NR] = {
 	[CORE_F_NO_WARN]	= KCORE_HAS_NO_WARN,
 	[CORE_F_PGTABLE_WALK]	= KCORE_HAS_PGTABLE_WALK,
 	[CORE_F_SPLIT_BLOCK]	= KCORE_HAS_SPLIT_BLOCK,
+	[CORE_F_ADD_PAGE_ALL]	= KCORE_HAS_ADD_PAGE_ALL,
 	[CORE_F_SELFTEST]	= KCORE_HAS_SELFTEST,
 	[CORE_F_STATS]		= false,	/* src/pgtable counts its own work only */
 };
