@@ -9,8 +9,12 @@ ARCH		?= $(HOSTARCH)
 ifeq ($(ARCH),arm64)
 ifneq ($(HOSTARCH),arm64)
 CROSS_COMPILE	?= aarch64-linux-gnu-
-# Binaries for another architecture run under QEMU's user-mode emulator.
+# Binaries for another architecture run under QEMU's user-mode emulator,
+# as a Neoverse-N1: QEMU's default "max" CPU reports 32-byte cache lines
+# where Arm's cores have 64, and cache-line counts should match boards'.
 RUNNER		?= qemu-aarch64
+QEMU_CPU	?= neoverse-n1
+export QEMU_CPU
 endif
 endif
 ifeq ($(origin CC),default)
