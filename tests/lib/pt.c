@@ -178,6 +178,40 @@ int pt_hw_translate(const struct pt_hw *hw, u64 iova, struct pt_xlate *x)
 	return -ENOENT;
 }
 
+u64 *pt_hw_leaf_ptr(const struct pt_hw *hw, u64 iova)
+{
+	u64 *table = phys_to_virt(hw->root);
+	int lvl;
+
+	for (lvl = hw->start_level; lvl < 4; lvl++) {
+		u64 *p = &table[(iova >> lvl_shift(hw, lvl)) &
+				((1ULL << lvl_bits(hw, lvl)) - 1)];
+
+		if (!(*p & 1))
+			return NULL;
+		if (lvl == 3 || (*p & 3) == 1)
+			return p;
+		table = phys_to_virt(desc_oa(hw, *p));
+	}
+	return NULL;
+}
+
+/* The table descriptors on the way to @iova, top first; returns how many. */
+int pt_hw_table_descs(const struct pt_hw *hw, u64 iova, u64 out[4])
+{
+	u64 *table = phys_to_virt(hw->root), d;
+	int lvl, n = 0;
+
+	for (lvl = hw->start_level; lvl < 3; lvl++) {
+		d = table[(iova >> lvl_shift(hw, lvl)) & ((1ULL << lvl_bits(hw, lvl)) - 1)];
+		if ((d & 3) != 3)
+			break;
+		out[n++] = d;
+		table = phys_to_virt(desc_oa(hw, d));
+	}
+	return n;
+}
+
 static void fnv(u64 *h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
@@ -185,6 +219,18 @@ static void fnv(u64 *h, const void *p, size_t n)
 	while (n--) {
 		*h ^= *b++;
 		*h *= 0x100000001b3ULL;
+	}
+}
+
+/* Without FEAT_LPA2: 4K blocks at levels 1-2, 16K at 2, 64K at 2 (and 1 with FEAT_LPA). */
+static bool block_level_ok(const struct pt_hw *hw, int lvl)
+{
+	if (lvl == 3)
+		return true;
+	switch (hw->pg_shift) {
+	case 12: return lvl >= 1;
+	case 14: return lvl == 2;
+	default: return lvl >= 1;
 	}
 }
 
@@ -210,7 +256,7 @@ static void summarise(const struct pt_hw *hw, int lvl, const u64 *table,
 			summarise(hw, lvl + 1, phys_to_virt(desc_oa(hw, desc)), s);
 			continue;
 		}
-		if ((lvl == 3 && (desc & 3) != 3) ||
+		if ((lvl == 3 && (desc & 3) != 3) || !block_level_ok(hw, lvl) ||
 		    (desc_oa(hw, desc) & (pt_hw_block_size(hw, lvl) - 1)))
 			s->bad++;
 		s->leaves++;

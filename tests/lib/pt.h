@@ -78,6 +78,10 @@ static inline int pt_hw_from_domain(struct pt_hw *hw, struct pt_domain *pd)
 /* 0 and *x for a mapped iova, -ENOENT for a translation fault. */
 int pt_hw_translate(const struct pt_hw *hw, u64 iova, struct pt_xlate *x);
 void pt_hw_summary(const struct pt_hw *hw, struct pt_sum *s);
+/* The leaf descriptor for @iova in memory (to play the walker's part), or NULL. */
+u64 *pt_hw_leaf_ptr(const struct pt_hw *hw, u64 iova);
+/* The table descriptors on the way to @iova, top first; returns how many. */
+int pt_hw_table_descs(const struct pt_hw *hw, u64 iova, u64 out[4]);
 u64 pt_hw_block_size(const struct pt_hw *hw, int lvl);
 
 /* Simple deterministic PRNG (xorshift64*) for randomised tests. */
