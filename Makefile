@@ -70,6 +70,20 @@ KVER		:= $(shell scripts/kernel-version.sh $(KSRC))
 ifeq ($(KVER),)
 $(error KSRC=$(KSRC) is not a kernel tree: no Makefile with VERSION (see make kernel-source))
 endif
+KPAGES		:= $(shell scripts/kernel-version.sh --pages-api $(KSRC))
+CORE		:= k$(KVER)
+BIN		:= $(OUT)/$(CORE)
+KOBJ		:= $(BIN)/obj
+KGEN		:= $(KOBJ)/kfeatures.h
+KOWN_OBJS	:= $(patsubst src/pgtable/%.c,$(KOBJ)/own/%.o,$(wildcard src/pgtable/*.c))
+CORE_OBJS	:= $(KOBJ)/io-pgtable-arm.o $(KOBJ)/io-pgtable.o $(KOBJ)/kcore.o $(KOWN_OBJS)
+KCPPFLAGS	:= -Ishims/kernel -I$(KOBJ) -MMD -MP -DCONFIG_IOMMU_IO_PGTABLE_LPAE=1 \
+		   -DCONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST=1 \
+		   -include shims/kernel/kver/kcompat.h \
+		   -include shims/kernel/kver/pages-$(KPAGES).h
+NM		?= $(CROSS_COMPILE)nm
+OBJCOPY		?= $(CROSS_COMPILE)objcopy
+endif
 
 # Backends: every src/alloc/*.c but the shared bookkeeping and buddy allocator.
 ALLOC_LIBS	:= common buddy-core
