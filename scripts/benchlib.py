@@ -34,10 +34,18 @@ from scipy import stats
 # Debian's libbenchmark-tools ships Google Benchmark's compare.py modules here.
 GBENCH_TOOLS = "/usr/share/benchmark"
 
-# Counters that count what the code did, not how long it took: any change
-# between two runs of the same benchmark is a behaviour change.
-DETERMINISTIC = ("pte_writes", "tables_alloc", "tables_freed", "pgtable_bytes",
-                 "lines_cleaned", "barriers", "tlb_cmds", "tlb_syncs")
+# Counters that count what the code did per call, not how long it took: any
+# change between two runs of the same benchmark is a behaviour change.
+# pgtable_bytes is not among them: the suite reports the bytes held at the
+# end of the benchmark, which grows with the iteration count Google
+# Benchmark picks (compare.py --exact pgtable_bytes compares it anyway).
+DETERMINISTIC = ("pte_writes", "tables_alloc", "tables_freed",
+                 "lines_cleaned", "cache_lines", "barriers", "tlb_cmds",
+                 "tlb_syncs", "tlb_add_page", "tlb_flush_walk")
+# Context keys under the names the suite has used for them.
+CONTEXT_ALIASES = {"cache_maint": ("cache_maint", "cache_maintenance"),
+                   "caches": ("cpu_caches", "caches"),
+                   "host_name": ("host", "host_name")}
 
 # Keys of a Google Benchmark row that are not user counters.
 ROW_KEYS = {"name", "family_index", "per_family_instance_index", "run_name",
@@ -313,9 +321,12 @@ class Run:
         """A context value, or the distinct values joined when backends differ."""
         vals = []
         for c in self.contexts.values():
-            v = c.get(key)
-            if v not in (None, "") and str(v) not in vals:
-                vals.append(str(v))
+            for k in CONTEXT_ALIASES.get(key, (key,)):
+                v = c.get(k)
+                if v not in (None, "") and not isinstance(v, (list, dict)):
+                    if str(v) not in vals:
+                        vals.append(str(v))
+                    break
         return ", ".join(vals) if vals else default
 
     @property
@@ -381,8 +392,11 @@ class Run:
 
 
 def run_files(path):
+    """The result files of a run. bench.sh keeps a crashed binary's partial
+    output as <backend>.failed.json: never a result, so left out."""
     if os.path.isdir(path):
-        files = sorted(glob.glob(os.path.join(path, "*.json")))
+        files = sorted(f for f in glob.glob(os.path.join(path, "*.json"))
+                       if not f.endswith(".failed.json"))
         if not files:
             raise BenchError("%s: no *.json result files in this directory" % path)
         return files
@@ -507,60 +521,102 @@ def bh_adjust(pvalues):
     return out
 
 
-def _split_confidence(x, nperm, rng):
-    """Taylor's CUSUM test: confidence that x has a step, and where."""
+def _best_split(x, min_seg):
+    """The split k (x[:k] | x[k:]) minimising the within-side squared error."""
+    best, where = None, None
+    for k in range(min_seg, len(x) - min_seg + 1):
+        sse = ((x[:k] - x[:k].mean()) ** 2).sum() + ((x[k:] - x[k:].mean()) ** 2).sum()
+        if best is None or sse < best:
+            best, where = sse, k
+    return where
+
+
+def _cusum_confidence(x, nperm, rng):
+    """Taylor's CUSUM test: the share of random orders of x whose CUSUM
+    range is smaller than x's own, i.e. the confidence that x has a step."""
     x = np.asarray(x, float)
     s = np.concatenate([[0.0], np.cumsum(x - x.mean())])
     sdiff = s.max() - s.min()
     if sdiff == 0:
-        return 0.0, None
+        return 0.0
     perms = np.array([rng.permutation(x) for _ in range(nperm)])
     ps = np.cumsum(perms - x.mean(), axis=1)
-    ps = np.concatenate([np.zeros((nperm, 1)), ps], axis=1)
-    pdiff = ps.max(axis=1) - ps.min(axis=1)
-    conf = float(np.mean(pdiff < sdiff))
-    # The split minimising the within-segment squared error.
-    best, where = None, None
-    for k in range(1, len(x)):
-        sse = ((x[:k] - x[:k].mean()) ** 2).sum() + ((x[k:] - x[k:].mean()) ** 2).sum()
-        if best is None or sse < best:
-            best, where = sse, k
-    return conf, where
+    pdiff = np.maximum(ps.max(axis=1), 0) - np.minimum(ps.min(axis=1), 0)
+    return float(np.mean(pdiff < sdiff))
 
 
-def change_points(values, alpha=ALPHA, threshold=0.05, exact=False,
-          nperm=2000, min_seg=2, seed=7):
+def _samples_confidence(left, right, lmed, rmed, alpha):
+    """Two-sample test around a split, with repetitions: Mann-Whitney U of
+    the pooled repetitions on each side. Pooling ignores run-to-run drift,
+    so the run medians on the two sides must also not overlap, and, where
+    there are enough runs to measure the run-to-run scatter, a pooled
+    t-test of the run medians must agree (a step, not drift)."""
+    lmed, rmed = np.asarray(lmed, float), np.asarray(rmed, float)
+    if not (max(lmed) < min(rmed) or min(lmed) > max(rmed)):
+        return 0.0
+    df = len(lmed) + len(rmed) - 2
+    if df >= 2:
+        ss = ((lmed - lmed.mean()) ** 2).sum() + ((rmed - rmed.mean()) ** 2).sum()
+        sd = math.sqrt(ss / df)
+        se = sd * math.sqrt(1 / len(lmed) + 1 / len(rmed))
+        if se > 0:
+            t = abs(rmed.mean() - lmed.mean()) / se
+            if 2 * stats.t.sf(t, df) >= alpha:
+                return 0.0
+    p = utest(np.concatenate(left), np.concatenate(right))
+    return 0.0 if p is None else 1.0 - p
+
+
+def change_points(values, samples=None, alpha=ALPHA, threshold=0.05,
+                  exact=False, nperm=2000, window=5, seed=7):
     """Indexes i where the series steps between values[i-1] and values[i].
 
-    values: one number per run (the run's median), oldest first. A step is
-    reported when a CUSUM permutation test gives confidence >= 1 - alpha
-    that the segment is not one level, and the two sides' medians differ by
-    more than `threshold` (relative). Found by binary segmentation, so a
-    series can have several. exact=True is for deterministic counters: any
-    change of value is a change point, no test needed.
-    Returns a list of (index, before, after, confidence).
+    values: one number per run (the run's median), oldest first; samples:
+    optionally each run's repetitions. Binary segmentation: the best split
+    of a segment (least squared error) is a change point when the medians
+    of up to `window` runs either side differ by more than `threshold`
+    (relative) and the step is significant at `alpha`:
+      * with repetitions (>= 2 in every run): Mann-Whitney U of the pooled
+        repetitions of those runs, their run medians do not overlap, and
+        a t-test of the run medians (run-to-run scatter) agrees when there
+        are 4+ runs; a single run after the step can be enough (the
+        latest run regressed);
+      * without: Taylor's CUSUM permutation test on the run medians of the
+        segment (needs several runs on each side to reach significance).
+    exact=True is for deterministic counters: every change of value is a
+    change point, no test needed.
+    Returns a sorted list of (index, before, after, confidence).
     """
     x = np.asarray(values, float)
     if exact:
-        return [(i, x[i - 1], x[i], 1.0) for i in range(1, len(x))
-            if not math.isclose(x[i], x[i - 1], rel_tol=1e-9, abs_tol=1e-12)]
+        return [(i, float(x[i - 1]), float(x[i]), 1.0) for i in range(1, len(x))
+                if not math.isclose(x[i], x[i - 1], rel_tol=1e-9, abs_tol=1e-12)]
+    reps = samples is not None and len(samples) == len(x) and \
+        all(len(v) >= UTEST_MIN for v in samples)
+    min_seg = 1 if reps else 2
     rng = np.random.default_rng(seed)
     found = []
 
     def segment(lo, hi):
         if hi - lo < 2 * min_seg:
             return
-        conf, k = _split_confidence(x[lo:hi], nperm, rng)
-        if k is None:
-            return
-        k = min(max(k, min_seg), hi - lo - min_seg)
-        before, after = np.median(x[lo:lo + k]), np.median(x[lo + k:hi])
+        k = lo + _best_split(x[lo:hi], min_seg)
+        a, b = max(lo, k - window), min(hi, k + window)
+        before, after = float(np.median(x[a:k])), float(np.median(x[k:b]))
         step = abs(after / before - 1) if before else math.inf
-        if conf < 1 - alpha or step <= threshold:
+        if step <= threshold:
             return
-        found.append((lo + k, float(before), float(after), conf))
-        segment(lo, lo + k)
-        segment(lo + k, hi)
+        if reps:
+            # The split was chosen as the best of hi - lo - 1: Bonferroni.
+            conf = _samples_confidence(samples[a:k], samples[k:b], x[a:k],
+                                        x[k:b], alpha / max(1, hi - lo - 1))
+        else:
+            conf = _cusum_confidence(x[lo:hi], nperm, rng)
+        if conf < 1 - alpha:
+            return
+        found.append((k, before, after, conf))
+        segment(lo, k)
+        segment(k, hi)
 
     segment(0, len(x))
     return sorted(found)

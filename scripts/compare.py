@@ -83,26 +83,21 @@ class Row:
                 "verdict": self.verdict, "note": self.note}
 
 
-def counter_changes(key, a, b):
+def counter_changes(key, a, b, exact=bl.DETERMINISTIC):
     """Deterministic counters that differ between a and b.
 
-    A counter is compared exactly when it is one of benchlib.DETERMINISTIC
-    or is constant over the repetitions of both sides; a listed counter that
-    varies within a run is reported as such (it should not).
+    Only counters named in `exact` are compared (others, such as software
+    perf counters, are noise). A listed counter that varies between the
+    repetitions of one run is reported: it should not.
     """
     ca, cb = a.counters(), b.counters()
     out = []
-    for name in sorted(set(ca) | set(cb)):
+    for name in sorted((set(ca) | set(cb)) & set(exact)):
         va, vb = ca.get(name), cb.get(name)
-        known = name in bl.DETERMINISTIC
-        steady = all(v is not None and len(set(v)) == 1 for v in (va, vb))
-        if not known and not steady:
-            continue
         if va is None or vb is None:
-            if known:
-                out.append((key, name, va and va[0], vb and vb[0], "missing on one side"))
+            out.append((key, name, va and va[0], vb and vb[0], "missing on one side"))
             continue
-        if not steady:
+        if len(set(va)) > 1 or len(set(vb)) > 1:
             out.append((key, name, va[0], vb[0], "varies between repetitions"))
             continue
         if not math.isclose(va[0], vb[0], rel_tol=1e-9, abs_tol=1e-12):
@@ -168,7 +163,7 @@ def pair_within(run, by, base=None):
     return out
 
 
-def compare(pairs, alpha, threshold, pattern=None):
+def compare(pairs, alpha, threshold, pattern=None, exact=bl.DETERMINISTIC):
     rx = re.compile(pattern) if pattern else None
     rows, changes = [], []
     for key, (a, b) in pairs.items():
@@ -179,7 +174,7 @@ def compare(pairs, alpha, threshold, pattern=None):
         r = Row(key, a, b)
         r.run_test()
         rows.append(r)
-        changes += counter_changes(key, a, b)
+        changes += counter_changes(key, a, b, exact)
     qs = bl.bh_adjust([r.p for r in rows])
     for r, q in zip(rows, qs):
         r.q = q
@@ -252,6 +247,8 @@ def main(argv):
                     default="slower")
     ap.add_argument("--no-test", action="store_true",
                     help="allow runs without repetitions (medians only)")
+    ap.add_argument("--exact", action="append", default=[], metavar="COUNTER",
+                    help="also compare this counter exactly (repeatable)")
     ap.add_argument("--json", metavar="FILE", help="also write the result as JSON")
     args = ap.parse_args(argv)
     thr = args.threshold / 100.0
@@ -274,7 +271,8 @@ def main(argv):
 
     results, status, blocks = [], 0, []
     for title, pairs in jobs:
-        rows, changes = compare(pairs, args.alpha, thr, args.filter)
+        rows, changes = compare(pairs, args.alpha, thr, args.filter,
+                                tuple(bl.DETERMINISTIC) + tuple(args.exact))
         if not rows:
             raise bl.BenchError("no common benchmark matches '%s'" % args.filter)
         if not args.no_test:
@@ -282,7 +280,8 @@ def main(argv):
         blocks.append(render(title, rows, changes, thr, args.alpha))
         bad = [r for r in rows if r.verdict == "slower" or
                (args.fail_on == "any" and r.verdict == "faster")]
-        if (bad or changes) and args.fail_on != "never":
+        real = [c for c in changes if c[4] != "missing on one side"]
+        if (bad or real) and args.fail_on != "never":
             status = 1
         results.append({"title": title, "rows": [r.as_dict() for r in rows],
                         "behaviour_changes": [
