@@ -14,9 +14,7 @@ extern const struct tlb_model_ops tlb_model_flush_all;
 extern const struct tlb_model_ops tlb_model_deferred;
 extern const struct tlb_model_ops tlb_model_smmuv3;
 
-#define MAX_MODELS	16
-
-static const struct tlb_model_ops *models[MAX_MODELS] = {
+static const struct tlb_model_ops *const models[] = {
 	&tlb_model_count,
 	&tlb_model_strict_page,
 	&tlb_model_range,
@@ -24,26 +22,16 @@ static const struct tlb_model_ops *models[MAX_MODELS] = {
 	&tlb_model_deferred,
 	&tlb_model_smmuv3,
 };
-static unsigned int nr_models = 6;
-
-static const char *names[MAX_MODELS + 1];
+static const char *names[ARRAY_SIZE(models) + 1];
 
 const char *const *tlb_model_names(void)
 {
 	size_t i;
 
-	for (i = 0; i < nr_models; i++)
+	for (i = 0; i < ARRAY_SIZE(models); i++)
 		names[i] = models[i]->name;
 	names[i] = NULL;
 	return names;
-}
-
-int tlb_model_register(const struct tlb_model_ops *ops)
-{
-	if (nr_models == MAX_MODELS)
-		return -ENOSPC;
-	models[nr_models++] = ops;
-	return 0;
 }
 
 static void set_defaults(struct tlb_params *p)
@@ -56,22 +44,14 @@ static void set_defaults(struct tlb_params *p)
 		p->vmid = 1;
 }
 
-struct tlb_model *tlb_model_create(const char *name, const struct tlb_params *p)
+struct tlb_model *tlb_model_create_ops(const struct tlb_model_ops *ops,
+				       const struct tlb_params *p)
 {
-	struct tlb_model *m;
-	size_t i;
+	struct tlb_model *m = calloc(1, sizeof(*m));
 
-	for (i = 0; i < nr_models; i++)
-		if (!strcmp(models[i]->name, name))
-			break;
-	if (i == nr_models) {
-		errno = ENOENT;
-		return NULL;
-	}
-	m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
-	m->ops = models[i];
+	m->ops = ops;
 	if (p)
 		m->params = *p;
 	set_defaults(&m->params);
@@ -85,6 +65,17 @@ struct tlb_model *tlb_model_create(const char *name, const struct tlb_params *p)
 fail:
 	tlb_shadow_destroy(m->shadow);
 	free(m);
+	return NULL;
+}
+
+struct tlb_model *tlb_model_create(const char *name, const struct tlb_params *p)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(models); i++)
+		if (!strcmp(models[i]->name, name))
+			return tlb_model_create_ops(models[i], p);
+	errno = ENOENT;
 	return NULL;
 }
 

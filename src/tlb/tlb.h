@@ -84,10 +84,11 @@ struct tlb_model *tlb_model_create(const char *name, const struct tlb_params *p)
 void tlb_model_destroy(struct tlb_model *m);
 void tlb_counters_reset(struct tlb_model *m);
 /*
- * Add a model that only some binaries know (the tests' deliberately broken
- * one). 0, or -ENOSPC when the table is full.
+ * Create a model that is not in the table, such as the tests'
+ * deliberately broken one: it never shows up in tlb_model_names().
  */
-int tlb_model_register(const struct tlb_model_ops *ops);
+struct tlb_model *tlb_model_create_ops(const struct tlb_model_ops *ops,
+				       const struct tlb_params *p);
 
 /* Learn the domain behind @cookie (stage, granule); cheap once bound. */
 void tlb_bind(struct tlb_model *m, void *cookie);
