@@ -442,6 +442,22 @@ def find_runs(root):
     return runs, bad
 
 
+def default_root():
+    """results/<host>/ as scripts/bench.sh names it (the host name)."""
+    return os.path.join(os.environ.get("RESULTS", "results"), os.uname().nodename)
+
+
+def latest_runs(n, root=None):
+    """The n newest run directories under root (default results/<host>/),
+    oldest first, for commands given no run: `make plot` after `make bench`."""
+    root = root or default_root()
+    runs, _ = find_runs(root)
+    if len(runs) < n:
+        raise BenchError("%s: %d run(s) there, need %d; name the run(s) "
+                         "explicitly" % (root, len(runs), n))
+    return [r.path for r in runs[-n:]]
+
+
 # ------------------------------------------------------------ statistics
 
 def _gbench_utest():

@@ -2,6 +2,7 @@
 """Compare two runs, or the backends (or cores) of one run, with statistics.
 
   compare.py A B                 A is the baseline, B the candidate
+  compare.py                     the two newest runs under results/<host>/
   compare.py --run R --by backend|core [--base NAME]
 
 For every benchmark in both: the median ns per call of each side, the ratio
@@ -21,8 +22,8 @@ slowdown or a behaviour change (--fail-on any: also a speed-up; never: 0),
 import argparse
 import json
 import math
+import os
 import re
-import sys
 
 import numpy as np
 
@@ -262,6 +263,10 @@ def main(argv):
         jobs = [("%s: %s %s (A) vs %s (B)" % (run.path, args.by, a, b), pairs)
                 for (a, b), pairs in groups.items()]
     else:
+        if not args.runs:
+            args.runs = bl.latest_runs(2)
+            print("comparing the two newest runs under %s"
+                  % os.path.dirname(args.runs[0]))
         if len(args.runs) != 2:
             ap.error("need two runs (A B), or --run RUN --by backend|core")
         runs = [bl.load_run(p) for p in args.runs]

@@ -17,7 +17,6 @@ Exit status: 0, or 1 with --fail-on-change when a change makes things worse;
 
 import argparse
 import json
-import math
 import re
 
 import numpy as np

@@ -424,12 +424,15 @@ def plot_run(run, outdir, history_root=None):
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("run", help="results/<host>/<run-id>/ or one JSON file")
+    ap.add_argument("run", nargs="?",
+                    help="results/<host>/<run-id>/ or one JSON file "
+                         "(default: the newest run under results/<host>/)")
     ap.add_argument("--out", help="output directory (default <run>/plots)")
     ap.add_argument("--history-root",
                     help="directory of runs for the history figure "
                          "(default: the run's parent directory)")
     args = ap.parse_args(argv)
+    args.run = args.run or bl.latest_runs(1)[0]
     run = bl.load_run(args.run)
     rundir = args.run if os.path.isdir(args.run) else os.path.dirname(args.run) or "."
     outdir = args.out or os.path.join(rundir, "plots")

@@ -183,12 +183,15 @@ def render(run, baseline=None, svg=False, rundir=None, history_root=None, thr=0.
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("run", help="results/<host>/<run-id>/ or one JSON file")
+    ap.add_argument("run", nargs="?",
+                    help="results/<host>/<run-id>/ or one JSON file "
+                         "(default: the newest run under results/<host>/)")
     ap.add_argument("--baseline", help="also compare against this run (A)")
     ap.add_argument("--out", help="output file (default <run>/report.html)")
     ap.add_argument("--svg", action="store_true", help="inline SVG instead of PNG")
     ap.add_argument("--threshold", type=float, default=5.0)
     args = ap.parse_args(argv)
+    args.run = args.run or bl.latest_runs(1)[0]
     run = bl.load_run(args.run)
     baseline = bl.load_run(args.baseline) if args.baseline else None
     isdir = os.path.isdir(args.run)

@@ -77,12 +77,15 @@ def render(run, metric="ns_per_page", pattern=None):
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("run", help="results/<host>/<run-id>/ or one JSON file")
+    ap.add_argument("run", nargs="?",
+                    help="results/<host>/<run-id>/ or one JSON file "
+                         "(default: the newest run under results/<host>/)")
     ap.add_argument("--filter", help="only benchmarks whose name matches REGEX")
     ap.add_argument("--metric", default="ns_per_page",
                     help="ns_per_page (default), ns_per_call, pages_per_s "
                          "or a counter name")
     args = ap.parse_args(argv)
+    args.run = args.run or bl.latest_runs(1)[0]
     run = bl.load_run(args.run)
     print(render(run, args.metric, args.filter))
     return 0

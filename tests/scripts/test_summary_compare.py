@@ -1,8 +1,9 @@
 """summary.py and compare.py end to end, on the fixture runs."""
 
 import json
+import os
+import shutil
 import subprocess
-import sys
 
 import pytest
 
@@ -124,3 +125,25 @@ def test_no_test_allows_single_repetition():
 def test_summary_bad_input_exit_code():
     rc, out, err = run_cli("summary.py", fixture("bad", "empty.json"))
     assert rc == 2 and "empty file" in err and "Traceback" not in err
+
+
+def test_no_run_given_means_the_newest_runs(tmp_path, monkeypatch, capsys):
+    host = tmp_path / os.uname().nodename
+    for name in ("base", "slow"):
+        shutil.copytree(fixture("runs", name), host / name)
+    os.utime(host / "base" / "libc.json", (1, 1))
+    monkeypatch.setenv("RESULTS", str(tmp_path))
+    # Run ids without a timestamp order by the JSON date: same here, so by
+    # label; either way both are picked and base (A) sorts first.
+    assert compare.main([]) == 1
+    out = capsys.readouterr().out
+    assert "comparing the two newest runs" in out and "slower" in out
+    assert summary.main([]) == 0
+
+
+def test_too_few_runs_for_default(tmp_path, monkeypatch):
+    monkeypatch.setenv("RESULTS", str(tmp_path))
+    os.makedirs(tmp_path / os.uname().nodename)
+    import benchlib as bl
+    with pytest.raises(bl.BenchError, match="need 2"):
+        compare.main([])
