@@ -35,7 +35,8 @@
 
 #define CMDQ_BATCH	64	/* commands written before PROD is published */
 #define IDLE_SPIN_NS	20000	/* consumer spins this long before sleeping */
-#define POLL_YIELD_NS	100000	/* producer polls this long before yielding */
+#define POLL_YIELD_NS	5000	/* producer polls this long, then yields the CPU
+				   (a loaded machine may not be running the SMMU) */
 
 struct smmuv3 {
 	struct tlb_model *m;
