@@ -105,7 +105,7 @@ PROFILE		?= quick
 
 # ------------------------------------------------------------------ targets
 .PHONY: all bench test deps help clean compare history plot report perf \
-	fuzz soak memcheck kernel-source compare-kernels
+	fuzz soak memcheck kernel-source compare-kernels test-bins
 .DEFAULT_GOAL	:= all
 
 all: $(BENCH_BINS) $(TEST_BINS)
@@ -113,9 +113,17 @@ all: $(BENCH_BINS) $(TEST_BINS)
 deps:
 	@$(if $(NO_DEPS),true,scripts/deps.sh $(if $(filter arm64,$(ARCH)),$(if $(filter-out arm64,$(HOSTARCH)),--arm64)))
 
+# make test also runs the test binaries of every kernel tree that
+# make kernel-source unpacked under $(O)/kernel/ (only KSRC's when given).
+KTREES		:= $(if $(KSRC),,$(patsubst %/Makefile,%,$(wildcard $(O)/kernel/*/Makefile)))
+KTEST_BINS	:= $(foreach t,$(KTREES),$(BACKENDS:%=$(OUT)/k$(shell scripts/kernel-version.sh $(t))/test-%))
+
 test: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/run-tests.sh $(TEST_BINS)
+	@$(foreach t,$(KTREES),$(MAKE) --no-print-directory KSRC=$(t) test-bins &&) true
+	@scripts/run-tests.sh $(TEST_BINS) $(KTEST_BINS)
+
+test-bins: $(TEST_BINS)
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BENCH_BINS)
@@ -148,7 +156,7 @@ memcheck: deps
 	@scripts/memcheck.sh $(BENCH_BINS)
 
 kernel-source:
-	@scripts/kernel-source.sh $(or $(KVER),6.12)
+	@scripts/kernel-source.sh $(or $(KVER),6.12) $(O)/kernel/$(or $(KVER),6.12)
 
 compare-kernels:
 	@scripts/compare-kernels.sh '$(A)' '$(B)'
@@ -157,7 +165,8 @@ help:
 	@echo 'io-pgtable-bench targets (ARCH=$(ARCH) core=$(CORE) backends: $(BACKENDS))'
 	@echo '  all              build bench-<backend> and test-<backend> under $(BIN)/'
 	@echo '  bench            run the benchmarks (PROFILE=quick|full|cmp, FILTER=, BACKENDS=)'
-	@echo '  test             run every test binary and the script tests'
+	@echo '  test             run every test binary and the script tests (and each tree'
+	@echo '                   in $(O)/kernel/ that make kernel-source unpacked)'
 	@echo '  deps             install missing Debian packages (NO_DEPS=1 skips)'
 	@echo '  compare          A=<run> B=<run>, or RUN=<run> BY=backend|core [THRESHOLD=5]'
 	@echo '  history          METRIC=<name> [FILTER=]: a metric across runs, change points'
@@ -212,6 +221,7 @@ $(KOBJ)/own/%.o: $(OBJ)/src/pgtable/%.o $(KOWN_SRC_OBJS)
 
 .PHONY: FORCE
 FORCE:
+.PRECIOUS: $(KOBJ)/%.o $(KOBJ)/own/%.o
 endif
 
 # ---------------------------------------------------------------- binaries

@@ -57,6 +57,17 @@ const char *pgtable_core_name(void);
 /* "" for the own core, "6.12.117" (VERSION.PATCHLEVEL.SUBLEVEL) for a tree. */
 const char *pgtable_core_version(void);
 bool pgtable_core_has(enum pgtable_core_feature f);
+/*
+ * True when the suite's own core is the one under test. A test of the own
+ * core's contract (its error codes, counters, quirks) that a kernel core
+ * need not honour should SKIP otherwise, saying so.
+ */
+static inline bool pgtable_core_is_own(void)
+{
+	const char *n = pgtable_core_name();
+
+	return n[0] == 'o' && n[1] == 'w' && n[2] == 'n' && !n[3];
+}
 /* The feature's name ("cfg_alloc"...), for messages and result context. */
 const char *pgtable_core_feature_name(enum pgtable_core_feature f);
 
