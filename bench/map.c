@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * map/...: one io_pgtable_ops->map_pages() call per iteration, across the
- * matrix of bench/lib/matrix.h. Reports ns per call, pages per second
+ * matrix of bench/lib/matrix.h; cmp/.../op:map/...: one iommu_map() per
+ * iteration for the published comparison rows (warm tables). Reports ns per call, pages per second
  * (items_per_second) and the deterministic per-call counters.
  *
  * Timing: a benchmark runs in rounds of up to a thousand calls. Each round
@@ -56,11 +57,19 @@ static int round_setup(struct gb_state *st, struct bench_domain *bd,
 }
 
 /* The timed calls of one round; returns the failing slot or @n. */
-static size_t round_run(struct io_pgtable_ops *ops, const struct bench_case *c,
+static size_t round_run(struct iommu_domain *d, const struct bench_case *c,
 			const struct bench_layout *l, size_t n)
 {
+	struct io_pgtable_ops *ops = d->ops;
 	size_t i, mapped;
 
+	if (c->via_core) {
+		for (i = 0; i < n; i++)
+			if (iommu_map(d, l->iova[i], bench_layout_pa(l, l->iova[i]),
+				      l->region, BENCH_PROT, GFP_KERNEL))
+				break;
+		return i;
+	}
 	for (i = 0; i < n; i++) {
 		mapped = 0;
 		if (ops->map_pages(ops, l->iova[i], bench_layout_pa(l, l->iova[i]),
@@ -94,7 +103,7 @@ static void bm_map(struct gb_state *st, void *arg)
 			break;
 		bench_counters_begin(&cnt, &bd);
 		gb_resume(st);
-		ok = round_run(bd.dom.ops, c, &l, r);
+		ok = round_run(&bd.dom, c, &l, r);
 		gb_pause(st);
 		bench_counters_end(&cnt, &bd);
 		bench_counters_add(&sum, &cnt);
@@ -114,6 +123,9 @@ static void bm_map(struct gb_state *st, void *arg)
 		return;
 	gb_set_items_processed(st, n * c->pgcount);
 	bench_counters_report(st, &sum, n);
+	if (c->published_ns)
+		gb_counter_set(st, "published_ns_other_machine", c->published_ns,
+			       GB_CNT_DEFAULT);
 }
 
 static void register_case(const struct bench_case *c, void *priv)
@@ -131,5 +143,6 @@ static void register_case(const struct bench_case *c, void *priv)
 static void map_register(void)
 {
 	bench_matrix(true, register_case, NULL);
+	bench_cmp_register("map", bm_map);
 }
 BENCH_SUITE(map_register)

@@ -8,6 +8,9 @@
  * request covers a whole table and the core's page-size split picks the
  * table's block size) is what the tables_freed counter shows.
  *
+ * cmp/.../op:unmap/... rows are the same calls for the published
+ * comparison (bench/lib/matrix.h).
+ *
  * Timing as in map.c: rounds on a fresh domain whose slots are mapped
  * with map_pages(pgsize, count) under a paused timer; only the unmaps are
  * timed; afterwards a sample must no longer translate.
@@ -104,6 +107,9 @@ static void bm_unmap(struct gb_state *st, void *arg)
 		return;
 	gb_set_items_processed(st, n * c->pgcount);
 	bench_counters_report(st, &sum, n);
+	if (c->published_ns)
+		gb_counter_set(st, "published_ns_other_machine", c->published_ns,
+			       GB_CNT_DEFAULT);
 }
 
 static void register_case(const struct bench_case *c, void *priv)
@@ -121,5 +127,6 @@ static void register_case(const struct bench_case *c, void *priv)
 static void unmap_register(void)
 {
 	bench_matrix(false, register_case, NULL);
+	bench_cmp_register("unmap", bm_unmap);
 }
 BENCH_SUITE(unmap_register)

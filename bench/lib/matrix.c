@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <linux/sizes.h>
 #include "matrix.h"
 
@@ -176,4 +177,69 @@ int bench_layout_verify(struct gb_state *st, struct bench_domain *bd,
 			return ret;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------ cmp rows */
+
+const struct bench_cmp_row bench_cmp_rows[] = {
+	{ "map", SZ_4K, 1, 65 },
+	{ "map", SZ_4K, 256, 389 },
+	{ "map", SZ_2M, 256, 419 },
+	{ "unmap", SZ_4K, 1, 77 },
+	{ "unmap", SZ_4K, 256, 357 },
+	{ "unmap", SZ_2M, 256, 358 },
+	{ NULL },
+};
+
+const char bench_cmp_source[] =
+	"published reference, other machine: io-pgtable 'ARM 64 bit' rows "
+	"(i7-12700) from the iommupt generic page table series; "
+	"map 4K 65, 256x4K 389, 256x2M 419 ns; unmap 77, 357, 358 ns";
+
+void bench_cmp_case(struct bench_case *c, struct bench_name *n,
+		    const struct bench_cmp_row *row)
+{
+	char sz[16];
+
+	memset(c, 0, sizeof(*c));
+	c->cfg.fmt = ARM_64_LPAE_S1;
+	c->cfg.granule = SZ_4K;
+	c->cfg.coherent = true;
+	c->pgsize = row->pgsize;
+	c->pgcount = row->pgcount;
+	c->pat = BENCH_PAT_SEQ;
+	c->warm = true;
+	c->via_core = true;
+	c->published_ns = row->published_ns;
+	bench_name_init(n, "cmp", &c->cfg);
+	bench_name_add(n, "op", "%s", row->op);
+	bench_name_add(n, "size", "%zux%s", row->pgcount,
+		       bench_size_name(row->pgsize, sz));
+}
+
+void bench_cmp_register(const char *op, gb_fn fn)
+{
+	const struct bench_cmp_row *row;
+	static bool context_done;
+
+	if (!context_done) {
+		gb_add_context("cmp_reference", bench_cmp_source);
+		context_done = true;
+	}
+	for (row = bench_cmp_rows; row->op; row++) {
+		struct bench_case *c;
+		struct bench_name n;
+
+		if (strcmp(row->op, op))
+			continue;
+		c = malloc(sizeof(*c));
+		if (!c)
+			abort();
+		bench_cmp_case(c, &n, row);
+		/*
+		 * Repetitions come from the command line (bench.sh cmp: 10):
+		 * set here, Google Benchmark would add "/repeats:10" to the name.
+		 */
+		gb_statistics_min(gb_register(n.buf, fn, c));
+	}
 }

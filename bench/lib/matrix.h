@@ -25,7 +25,31 @@ struct bench_case {
 	size_t pgcount;
 	enum bench_pattern pat;
 	bool warm;		/* tables already present before the timed calls */
+	bool via_core;		/* map through iommu_map() (page-size split) */
+	double published_ns;	/* cmp rows: a published figure, other machine */
 };
+
+/*
+ * The rows kernel developers publish when comparing page-table
+ * implementations (PROFILE=cmp): map and unmap of 1 x 4K, 256 x 4K and
+ * 256 x 2M through iommu_map()/iommu_unmap(), stage 1, 4K granule,
+ * coherent walker, tables warm. @published_ns is the "ARM 64 bit"
+ * io-pgtable row measured on an i7-12700 for the iommupt series: a
+ * reference from another machine and another harness, never ours.
+ */
+struct bench_cmp_row {
+	const char *op;		/* "map" / "unmap" */
+	size_t pgsize;
+	size_t pgcount;
+	double published_ns;
+};
+extern const struct bench_cmp_row bench_cmp_rows[];
+extern const char bench_cmp_source[];
+/* Fill @c for @row; name "cmp/<core>/s1-4k/op:<op>/size:<count>x<pgsize>". */
+void bench_cmp_case(struct bench_case *c, struct bench_name *n,
+		    const struct bench_cmp_row *row);
+/* Register @fn for every row of @op, with a min aggregate over repetitions. */
+void bench_cmp_register(const char *op, gb_fn fn);
 
 const char *bench_pattern_name(enum bench_pattern p);
 

@@ -9,6 +9,7 @@
  * iteration. Everything that brackets the timed region goes through
  * timed_region_start()/timed_region_stop() below.
  */
+#include <algorithm>
 #include <atomic>
 #include <cstdarg>
 #include <cstdio>
@@ -128,6 +129,14 @@ struct gb_bench *gb_repetitions(struct gb_bench *b, int n)
 struct gb_bench *gb_report_aggregates_only(struct gb_bench *b, bool only)
 {
 	return G(B(b)->ReportAggregatesOnly(only));
+}
+
+struct gb_bench *gb_statistics_min(struct gb_bench *b)
+{
+	return G(B(b)->ComputeStatistics("min",
+		[](const std::vector<double> &v) -> double {
+			return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end());
+		}));
 }
 
 struct gb_bench *gb_use_manual_time(struct gb_bench *b)

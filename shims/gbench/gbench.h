@@ -64,6 +64,8 @@ struct gb_bench *gb_min_time(struct gb_bench *b, double seconds);
 struct gb_bench *gb_iterations(struct gb_bench *b, uint64_t n);
 struct gb_bench *gb_repetitions(struct gb_bench *b, int n);
 struct gb_bench *gb_report_aggregates_only(struct gb_bench *b, bool only);
+/* Add a "min" aggregate (the fastest repetition) to mean/median/stddev/cv. */
+struct gb_bench *gb_statistics_min(struct gb_bench *b);
 /* The function calls gb_set_iteration_time(); that time is reported. */
 struct gb_bench *gb_use_manual_time(struct gb_bench *b);
 struct gb_bench *gb_use_real_time(struct gb_bench *b);
