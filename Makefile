@@ -81,6 +81,10 @@ KCPPFLAGS	:= -Ishims/kernel -I$(KOBJ) -MMD -MP -DCONFIG_IOMMU_IO_PGTABLE_LPAE=1 
 		   -DCONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST=1 \
 		   -include shims/kernel/kver/kcompat.h \
 		   -include shims/kernel/kver/pages-$(KPAGES).h
+# The language the kernel's own Makefile compiles its C in: signed overflow
+# wraps (its MAIR is built with 0xf4 << 24 on an int), no type-based
+# aliasing. Without them UBSan (SANITIZE=1) rightly stops in kernel code.
+KCFLAGS		:= -fno-strict-overflow -fno-strict-aliasing
 NM		?= $(CROSS_COMPILE)nm
 OBJCOPY		?= $(CROSS_COMPILE)objcopy
 endif
@@ -203,7 +207,7 @@ $(KGEN): FORCE
 
 $(KOBJ)/%.o: $(KSRC)/drivers/iommu/%.c $(KGEN)
 	@mkdir -p $(@D)
-	$(CC) $(KCPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(KCPPFLAGS) $(ALL_CFLAGS) $(KCFLAGS) -c $< -o $@
 
 $(KOBJ)/kcore.o: shims/kernel/kver/kcore.c $(KGEN)
 	@mkdir -p $(@D)
