@@ -199,18 +199,19 @@ class Bench:
     def metric(self, metric):
         """Per-repetition values of a metric as a numpy array (may be empty).
 
-        ns_per_call / real_time / cpu_time in ns; ns_per_page; pages_per_s;
-        anything else is a user counter of that name.
+        ns_per_call (= real_time), cpu_ns_per_call (= cpu_time), ns_per_page,
+        cpu_ns_per_page, pages_per_s; anything else is a user counter.
         """
         if metric in ("ns_per_call", "real_time"):
             return self.times_ns("real_time")
-        if metric == "cpu_time":
+        if metric in ("cpu_ns_per_call", "cpu_time"):
             return self.times_ns("cpu_time")
-        if metric == "ns_per_page":
+        if metric in ("ns_per_page", "cpu_ns_per_page"):
             ppc = self.pages_per_call()
             if not ppc:
                 return np.array([])
-            return self.times_ns("real_time") / ppc
+            field = "cpu_time" if metric.startswith("cpu") else "real_time"
+            return self.times_ns(field) / ppc
         if metric in ("pages_per_s", "items_per_second"):
             ppc = self.pages_per_call()
             if not ppc:
@@ -306,6 +307,7 @@ class Run:
     def __init__(self, path):
         self.path = path.rstrip("/") or path
         self.files = []
+        self.failed = []	# <backend>.failed.json: a binary that failed
         self.contexts = {}  # backend -> context
         self.benches = {}
 
@@ -368,9 +370,34 @@ class Run:
         bits = [b for b in bits if b]
         return "%s (%s)" % (self.host, ", ".join(bits)) if bits else self.host
 
+    def _loaded_machine(self):
+        """Say so when the wall-clock time is far above the CPU time: the
+        benchmark thread waited for a CPU (a loaded machine)."""
+        ratios = []
+        for b in self.benches.values():
+            if b.error or b.name.startswith(("tlbi/", "concurrent/")):
+                continue
+            r, c = b.times_ns("real_time"), b.times_ns("cpu_time")
+            if len(r) and np.median(c) > 0:
+                ratios.append(np.median(r) / np.median(c))
+        if ratios and np.median(ratios) > 1.3:
+            return ("Real time is %.1fx the CPU time (median over benchmarks): "
+                    "the machine was busy; compare with --time cpu, or rerun "
+                    "on an idle machine." % np.median(ratios))
+        return ""
+
     def caveats(self):
         """Plain statements a reader must see next to the numbers."""
         out = []
+        for f in self.failed:
+            out.append("%s: that binary failed during the run; its partial "
+                       "results are not shown." % os.path.basename(f))
+        errs = sorted({b.name for b in self.benches.values() if b.error})
+        if errs:
+            out.append("%d benchmark(s) reported an error instead of a time "
+                       "(e.g. %s)." % (len(errs), errs[0]))
+        if self._loaded_machine():
+            out.append(self._loaded_machine())
         emu = self.ctx("emulated", "")
         if emu and emu.lower() not in ("no", "native", "false", "0"):
             out.append("Emulated (%s): times are emulator times, not hardware "
@@ -414,6 +441,8 @@ def load_run(path):
         ctx, backend = _add_rows(run.benches, doc, f, stem)
         run.contexts.setdefault(backend, ctx)
         run.files.append(f)
+    if os.path.isdir(path):
+        run.failed = sorted(glob.glob(os.path.join(path, "*.failed.json")))
     live = {k: b for k, b in run.benches.items() if b.reps or b.aggregates}
     if not live:
         what = "every benchmark reported an error" if run.benches else "no benchmarks"

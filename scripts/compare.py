@@ -5,7 +5,8 @@
   compare.py                     the two newest runs under results/<host>/
   compare.py --run R --by backend|core [--base NAME]
 
-For every benchmark in both: the median ns per call of each side, the ratio
+For every benchmark in both: the median ns per call of each side (wall
+clock; --time cpu for the calling thread's CPU time), the ratio
 B/A with a 95% bootstrap confidence interval, the two-sided Mann-Whitney U
 p-value over the repetitions (Google Benchmark's calc_utest), adjusted for
 the number of benchmarks compared (Benjamini-Hochberg), and a verdict:
@@ -33,10 +34,10 @@ import benchlib as bl
 class Row:
     """One benchmark compared: A (baseline) against B."""
 
-    def __init__(self, key, a, b):
-        self.key, self.a, self.b = key, a, b
-        self.sa = a.times_ns("real_time")
-        self.sb = b.times_ns("real_time")
+    def __init__(self, key, a, b, field="real_time"):
+        self.key, self.a, self.b, self.field = key, a, b, field
+        self.sa = a.times_ns(field)
+        self.sb = b.times_ns(field)
         self.med_a = float(np.median(self.sa))
         self.med_b = float(np.median(self.sb))
         self.ratio = self.med_b / self.med_a if self.med_a else math.inf
@@ -55,7 +56,7 @@ class Row:
             self.ci = bl.bootstrap_ratio_ci(self.sa, self.sb)
             self.test = "U"
         elif self.a.aggregates and self.b.aggregates:
-            self.p = bl.welch_from_aggregates(self.a, self.b)
+            self.p = bl.welch_from_aggregates(self.a, self.b, self.field)
             self.test = "Welch"
         if self.p is None:
             self.note = "%d vs %d repetitions: no test" % (self.a.nreps, self.b.nreps)
@@ -164,7 +165,8 @@ def pair_within(run, by, base=None):
     return out
 
 
-def compare(pairs, alpha, threshold, pattern=None, exact=bl.DETERMINISTIC):
+def compare(pairs, alpha, threshold, pattern=None, exact=bl.DETERMINISTIC,
+            field="real_time"):
     rx = re.compile(pattern) if pattern else None
     rows, changes = [], []
     for key, (a, b) in pairs.items():
@@ -172,7 +174,7 @@ def compare(pairs, alpha, threshold, pattern=None, exact=bl.DETERMINISTIC):
             continue
         if a.error or b.error:
             continue
-        r = Row(key, a, b)
+        r = Row(key, a, b, field)
         r.run_test()
         rows.append(r)
         changes += counter_changes(key, a, b, exact)
@@ -248,6 +250,9 @@ def main(argv):
                     default="slower")
     ap.add_argument("--no-test", action="store_true",
                     help="allow runs without repetitions (medians only)")
+    ap.add_argument("--time", choices=("real", "cpu"), default="real",
+                    help="wall-clock (default) or CPU time of the calling "
+                         "thread (steadier on a busy machine)")
     ap.add_argument("--exact", action="append", default=[], metavar="COUNTER",
                     help="also compare this counter exactly (repeatable)")
     ap.add_argument("--json", metavar="FILE", help="also write the result as JSON")
@@ -277,7 +282,8 @@ def main(argv):
     results, status, blocks = [], 0, []
     for title, pairs in jobs:
         rows, changes = compare(pairs, args.alpha, thr, args.filter,
-                                tuple(bl.DETERMINISTIC) + tuple(args.exact))
+                                tuple(bl.DETERMINISTIC) + tuple(args.exact),
+                                args.time + "_time")
         if not rows:
             raise bl.BenchError("no common benchmark matches '%s'" % args.filter)
         if not args.no_test:

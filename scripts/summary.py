@@ -28,12 +28,12 @@ def cells(run, name, metric):
             out[be] = ("error", 0)
             continue
         m = metric
-        if m == "ns_per_page" and not b.pages_per_call():
-            m = "ns_per_call"
+        if m in ("ns_per_page", "cpu_ns_per_page") and not b.pages_per_call():
+            m = m.replace("page", "call")
             unit = "ns/call"
         v = b.metric(m)
         out[be] = (float(np.median(v)), len(v)) if len(v) else None
-    if metric == "ns_per_page" and unit == metric:
+    if metric in ("ns_per_page", "cpu_ns_per_page") and unit == metric:
         unit = "ns/page"
     return out, unit
 
@@ -67,9 +67,12 @@ def render(run, metric="ns_per_page", pattern=None):
     out.append(bl.table(rows, ["benchmark", "unit"] + backends,
                         ["l", "l"] + ["r"] * len(backends)))
     out.append("(*) fastest backend of the row; lower is better.")
-    errors = [b for b in run.benches.values() if b.error]
-    for b in errors:
+    errors = sorted((b for b in run.benches.values() if b.error),
+                    key=lambda b: (b.name, b.backend))
+    for b in errors[:10]:
         out.append("error: %s [%s]: %s" % (b.name, b.backend, b.error))
+    if len(errors) > 10:
+        out.append("error: ... and %d more" % (len(errors) - 10))
     for c in run.caveats():
         out.append("note: " + c)
     return "\n".join(out)
@@ -82,8 +85,8 @@ def main(argv):
                          "(default: the newest run under results/<host>/)")
     ap.add_argument("--filter", help="only benchmarks whose name matches REGEX")
     ap.add_argument("--metric", default="ns_per_page",
-                    help="ns_per_page (default), ns_per_call, pages_per_s "
-                         "or a counter name")
+                    help="ns_per_page (default), cpu_ns_per_page, ns_per_call, "
+                         "cpu_ns_per_call, pages_per_s or a counter name")
     args = ap.parse_args(argv)
     args.run = args.run or bl.latest_runs(1)[0]
     run = bl.load_run(args.run)
