@@ -42,6 +42,13 @@ struct alloc_stats {
 const char *backend_name(void);
 const char *backend_describe(void);
 
+/*
+ * False where the streaming DMA API does not exist (a hypervisor build):
+ * there dma_map_single() & co. WARN and fail, so a test that drives the
+ * core's cfg->alloc path with a non-coherent walker must skip.
+ */
+bool backend_has_dma_api(void);
+
 /* Set up the backend's memory (arena, pool, carve-out). Idempotent. */
 int backend_init(void);
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/dma-mapping.h>
 #include <linux/kernel.h>
 #include "../arch/cache.h"
 #include "buddy-core.h"
@@ -367,4 +368,43 @@ void bpages_free_incoherent(struct buddy *b, void *virt)
 		alloc_account_dma_unmap();
 	}
 	release(b, p);
+}
+
+dma_addr_t bpages_dma_map(struct buddy *b, void *ptr, size_t size)
+{
+	int order = buddy_block_order(b, ptr);
+	struct buddy_page *p;
+
+	if (WARN(order < 0 || !size || size > PAGE_SIZE << order ||
+		 buddy_page_of(b, ptr)->incoherent,
+		 "dma_map_single: %p+%zu is not an unmapped table of this allocator", ptr, size))
+		return DMA_MAPPING_ERROR;
+	p = buddy_page_of(b, ptr);
+	arch_clean_dcache_range(ptr, size);
+	set_incoherent(p, true);
+	alloc_account_dma_map();
+	return buddy_virt_to_phys(b, ptr);
+}
+
+void bpages_dma_unmap(struct buddy *b, dma_addr_t addr, size_t size)
+{
+	void *virt = buddy_contains_phys(b, addr) ? buddy_phys_to_virt(b, addr) : NULL;
+	struct buddy_page *p;
+
+	if (WARN(!virt || buddy_block_order(b, virt) < 0 ||
+		 !buddy_page_of(b, virt)->incoherent,
+		 "dma_unmap_single: %#llx is not a mapped table", (unsigned long long)addr))
+		return;
+	p = buddy_page_of(b, virt);
+	set_incoherent(p, false);
+	alloc_account_dma_unmap();
+}
+
+void bpages_dma_sync(struct buddy *b, dma_addr_t addr, size_t size)
+{
+	if (WARN(!buddy_contains_phys(b, addr),
+		 "dma_sync_single_for_device: %#llx is outside this allocator",
+		 (unsigned long long)addr))
+		return;
+	bpages_flush_incoherent(b, buddy_phys_to_virt(b, addr), 0, size);
 }

@@ -141,4 +141,14 @@ int bpages_start_incoherent(struct buddy *b, void *virt);
 void bpages_flush_incoherent(struct buddy *b, void *virt, size_t offset, size_t len);
 void bpages_free_incoherent(struct buddy *b, void *virt);
 
+/*
+ * The streaming DMA API over a region (dma == phys): map the start of an
+ * allocated block for the walker (DMA_MAPPING_ERROR and a WARN for
+ * anything else, or a block already mapped), sync a range inside a mapped
+ * block, unmap. A mapping marks the block exactly as start_incoherent does.
+ */
+dma_addr_t bpages_dma_map(struct buddy *b, void *ptr, size_t size);
+void bpages_dma_unmap(struct buddy *b, dma_addr_t addr, size_t size);
+void bpages_dma_sync(struct buddy *b, dma_addr_t addr, size_t size);
+
 #endif

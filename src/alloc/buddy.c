@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <asm/io.h>
 #include <linux/dma-mapping.h>
-#include "../arch/cache.h"
 #include "buddy.h"
 #include "buddy-core.h"
 #include "iommu-pages.h"
@@ -29,6 +28,7 @@ static int init_err;
 static u64 node_requests[BUDDY_NODE_SLOTS];
 
 const char *backend_name(void) { return "buddy"; }
+bool backend_has_dma_api(void) { return true; }
 
 const char *backend_describe(void)
 {
@@ -148,48 +148,30 @@ void iommu_pages_free_incoherent(void *virt, struct device *dma_dev)
 }
 
 /*
- * The streaming DMA API for memory in the arena: the core only uses it
- * for cfg->alloc tables, which this backend never installs, but a driver
- * model built on this binary may. dma == phys; a buffer outside the arena
- * has no physical address here and fails to map.
+ * The streaming DMA API for memory in the arena: the core only uses it for
+ * cfg->alloc tables, which this backend never installs, but a driver's
+ * allocator wrapping iommu-pages may. dma == phys; anything but the start
+ * of a table fails to map, with a WARN.
  */
 dma_addr_t dma_map_single(struct device *dev, void *ptr, size_t size,
 			  enum dma_data_direction dir)
 {
-	(void)dev;
-	(void)dir;
-	if (WARN(!buddy_contains(&arena, ptr) || !size ||
-		 !buddy_contains(&arena, (char *)ptr + size - 1),
-		 "dma_map_single: %p+%zu is outside the buddy arena", ptr, size))
-		return DMA_MAPPING_ERROR;
-	arch_clean_dcache_range(ptr, size);
-	alloc_account_dma_map();
-	return buddy_virt_to_phys(&arena, ptr);
+	return bpages_dma_map(&arena, ptr, size);
 }
 
 void dma_unmap_single(struct device *dev, dma_addr_t addr, size_t size,
 		      enum dma_data_direction dir)
 {
-	(void)dev; (void)size; (void)dir;
-	if (!WARN(!buddy_contains_phys(&arena, addr),
-		  "dma_unmap_single: %#llx was not mapped", (unsigned long long)addr))
-		alloc_account_dma_unmap();
+	bpages_dma_unmap(&arena, addr, size);
 }
 
 int dma_mapping_error(struct device *dev, dma_addr_t addr)
 {
-	(void)dev;
 	return addr == DMA_MAPPING_ERROR;
 }
 
 void dma_sync_single_for_device(struct device *dev, dma_addr_t addr,
 				size_t size, enum dma_data_direction dir)
 {
-	(void)dev;
-	(void)dir;
-	if (WARN(!buddy_contains_phys(&arena, addr),
-		 "dma_sync_single_for_device: %#llx is outside the arena", (unsigned long long)addr))
-		return;
-	arch_clean_dcache_range(buddy_phys_to_virt(&arena, addr), size);
-	alloc_account_dma_sync();
+	bpages_dma_sync(&arena, addr, size);
 }

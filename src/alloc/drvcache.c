@@ -22,10 +22,13 @@
  * cleaned through src/arch), and checked: mapping something that is not a
  * handed-out table, or freeing a table still mapped, WARNs.
  *
- * The iommu-pages allocator is not this driver's: the core calls it only
- * when cfg->alloc is NULL, which never happens in this binary, so
- * iommu_alloc_pages_node_sz() WARNs and fails, and a result from
- * bench-drvcache can never silently have measured another allocator.
+ * iommu-pages stays what it is in a kernel: the page allocator beside the
+ * driver (a lazily committed 64 MiB buddy region at phys 0x8_0000_0000).
+ * The core uses it only when cfg->alloc is NULL, which a domain set up
+ * through backend_setup_cfg() never is, and a driver's cfg->alloc may wrap
+ * it. Its tables are counted in the common statistics and apart, in
+ * drvcache_stats.page_allocs, so that a drvcache result can show that its
+ * tables came from the pool.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +43,8 @@
 
 #define ARENA_SIZE	(256UL << 20)
 #define ARENA_PHYS	0x900000000ULL
+#define KPAGES_SIZE	(64UL << 20)
+#define KPAGES_PHYS	0x800000000ULL
 
 struct dc_class {
 	void **free;		/* stack of free tables */
@@ -63,7 +68,9 @@ struct dc_page {
 #define set_bits(p, b)		__atomic_fetch_or(&(p), (b), __ATOMIC_ACQ_REL)
 #define clear_bits(p, b)	__atomic_fetch_and(&(p), ~(b), __ATOMIC_ACQ_REL)
 
-static struct buddy arena;
+static struct buddy arena;		/* the driver's pool is carved from it */
+static struct buddy kpages;		/* the kernel's page allocator, for iommu-pages */
+static u64 page_allocs;
 static struct dc_page *pages;
 static struct dc_class classes[DRVCACHE_NR_CLASSES];
 static u64 reserved_bytes, misses;
@@ -72,11 +79,12 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_err;
 
 const char *backend_name(void) { return "drvcache"; }
+bool backend_has_dma_api(void) { return true; }
 
 const char *backend_describe(void)
 {
 	return "driver table pool via cfg->alloc, reserved ahead (backend_prepare), "
-	       "phys base 0x900000000, core DMA-maps tables";
+	       "phys base 0x900000000, core DMA-maps tables; iommu-pages beside it at 0x800000000";
 }
 
 static size_t class_size(int c) { return 1UL << (c + DRVCACHE_MIN_SHIFT); }
@@ -108,6 +116,15 @@ static void do_init(void)
 	/* The page-sized class is what a 4K-granule driver lives on. */
 	classes[class_of(PAGE_SIZE)].wanted = true;
 	init_err = buddy_init(&arena, virt, ARENA_PHYS, ARENA_SIZE, BUDDY_MAX_ORDER,
+			      BUDDY_ZERO_ON_ALLOC);
+	if (init_err)
+		return;
+	virt = buddy_map_region(KPAGES_SIZE, align, false);
+	if (!virt) {
+		init_err = -ENOMEM;
+		return;
+	}
+	init_err = buddy_init(&kpages, virt, KPAGES_PHYS, KPAGES_SIZE, BUDDY_MAX_ORDER,
 			      BUDDY_ZERO_ON_ALLOC);
 }
 
@@ -221,6 +238,7 @@ void drvcache_get_stats(struct drvcache_stats *out)
 	pthread_mutex_lock(&lock);
 	out->reserved_bytes = reserved_bytes;
 	out->misses = misses;
+	out->page_allocs = __atomic_load_n(&page_allocs, __ATOMIC_RELAXED);
 	for (c = 0; c < DRVCACHE_NR_CLASSES; c++) {
 		out->free[c] = classes[c].nfree;
 		out->total[c] = classes[c].total;
@@ -316,6 +334,8 @@ phys_addr_t virt_to_phys(const volatile void *virt)
 {
 	const void *v = (const void *)virt;
 
+	if (buddy_contains(&kpages, v))
+		return buddy_virt_to_phys(&kpages, v);
 	if (WARN(!buddy_contains(&arena, v), "virt_to_phys: %p is outside the driver's arena", v))
 		return 0;
 	return buddy_virt_to_phys(&arena, v);
@@ -323,13 +343,15 @@ phys_addr_t virt_to_phys(const volatile void *virt)
 
 void *phys_to_virt(phys_addr_t phys)
 {
+	if (buddy_contains_phys(&kpages, phys))
+		return buddy_phys_to_virt(&kpages, phys);
 	if (WARN(!buddy_contains_phys(&arena, phys),
 		 "phys_to_virt: %#llx is outside the driver's arena", (unsigned long long)phys))
 		return NULL;
 	return buddy_phys_to_virt(&arena, phys);
 }
 
-/* ---------------------------------------------- DMA API, for pool tables */
+/* ------------------------ DMA API, for pool tables and page-allocator ones */
 
 dma_addr_t dma_map_single(struct device *dev, void *ptr, size_t size,
 			  enum dma_data_direction dir)
@@ -338,6 +360,8 @@ dma_addr_t dma_map_single(struct device *dev, void *ptr, size_t size,
 	int cls;
 	u64 bit;
 
+	if (buddy_contains(&kpages, ptr))
+		return bpages_dma_map(&kpages, ptr, size);
 	if (WARN(!table_of(ptr, true, &cls, &bit, &head) || !test_bits(head->out, bit) ||
 		 size > class_size(cls) || test_bits(head->mapped, bit),
 		 "dma_map_single: %p+%zu is not an unmapped table of this driver", ptr, size))
@@ -356,6 +380,10 @@ void dma_unmap_single(struct device *dev, dma_addr_t addr, size_t size,
 	int cls;
 	u64 bit;
 
+	if (buddy_contains_phys(&kpages, addr)) {
+		bpages_dma_unmap(&kpages, addr, size);
+		return;
+	}
 	if (WARN(!virt || !table_of(virt, true, &cls, &bit, &head) || !test_bits(head->mapped, bit),
 		 "dma_unmap_single: %#llx is not mapped", (unsigned long long)addr))
 		return;
@@ -389,51 +417,57 @@ void dma_sync_single_for_device(struct device *dev, dma_addr_t addr,
 {
 	void *virt = buddy_contains_phys(&arena, addr) ? buddy_phys_to_virt(&arena, addr) : NULL;
 
+	if (buddy_contains_phys(&kpages, addr)) {
+		bpages_dma_sync(&kpages, addr, size);
+		return;
+	}
 	sync_range(virt, size, "dma_sync_single_for_device");
 }
 
-/* ------------------------- iommu-pages: not this driver's allocator (loud) */
+/* --------------------- iommu-pages: the kernel's page allocator, counted apart */
 
 void *iommu_alloc_pages_node_sz(int nid, gfp_t gfp, size_t size)
 {
-	WARN(1, "iommu_alloc_pages_node_sz(%zu) in the drvcache build: tables come from cfg->alloc",
-	     size);
-	alloc_account_failure();
-	return NULL;
+	void *p;
+
+	if (backend_init())
+		return NULL;
+	p = bpages_alloc(&kpages, nid, gfp, size);
+	if (p)
+		__atomic_add_fetch(&page_allocs, 1, __ATOMIC_RELAXED);
+	return p;
 }
 
-void iommu_free_pages(void *virt)
-{
-	WARN(virt, "iommu_free_pages(%p) in the drvcache build: tables go to cfg->free", virt);
-}
+void iommu_free_pages(void *virt) { bpages_free(&kpages, virt); }
 
 void iommu_pages_list_add(struct iommu_pages_list *list, void *virt)
 {
-	WARN(1, "iommu_pages_list_add(%p) in the drvcache build", virt);
+	bpages_list_add(&kpages, list, virt);
 }
 
-/* An empty list is what a gather without freed pages hands over: fine. */
 void iommu_put_pages_list(struct iommu_pages_list *list)
 {
-	WARN(!list_empty(&list->pages), "iommu_put_pages_list: non-empty in the drvcache build");
-	INIT_LIST_HEAD(&list->pages);
+	bpages_put_list(&kpages, list);
 }
 
 int iommu_pages_start_incoherent(void *virt, struct device *dma_dev)
 {
-	WARN(1, "iommu_pages_start_incoherent(%p) in the drvcache build: the core maps cfg->alloc tables",
-	     virt);
-	return -EOPNOTSUPP;
+	return bpages_start_incoherent(&kpages, virt);
 }
 
-/* A core may clean PTEs of a cfg->alloc table this way too: same checks as a sync. */
+/* The core cleans PTEs of a cfg->alloc table with a DMA sync; this works too. */
 void iommu_pages_flush_incoherent(struct device *dma_dev, void *virt,
 				  size_t offset, size_t len)
 {
-	sync_range((char *)virt + offset, len, "iommu_pages_flush_incoherent");
+	char *start = (char *)virt + offset;
+
+	if (buddy_contains(&kpages, start))
+		bpages_flush_incoherent(&kpages, virt, offset, len);
+	else
+		sync_range(start, len, "iommu_pages_flush_incoherent");
 }
 
 void iommu_pages_free_incoherent(void *virt, struct device *dma_dev)
 {
-	WARN(1, "iommu_pages_free_incoherent(%p) in the drvcache build", virt);
+	bpages_free_incoherent(&kpages, virt);
 }

@@ -18,6 +18,7 @@ struct drvcache_stats {
 	u64 free[DRVCACHE_NR_CLASSES];		/* tables waiting in the pool, per class */
 	u64 total[DRVCACHE_NR_CLASSES];		/* tables of the class, free or handed out */
 	u64 misses;				/* cfg->alloc calls that found their class empty */
+	u64 page_allocs;			/* iommu-pages allocations (not from the pool) */
 };
 
 /* Top the class holding @size up to @n free tables: 0 or -ENOMEM/-EINVAL. */

@@ -29,6 +29,7 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_err;
 
 const char *backend_name(void) { return "hyp"; }
+bool backend_has_dma_api(void) { return false; }
 
 const char *backend_describe(void)
 {

@@ -14,6 +14,7 @@
 #include "iommu-pages.h"
 
 const char *backend_name(void) { return "libc"; }
+bool backend_has_dma_api(void) { return true; }
 const char *backend_describe(void) { return "aligned_alloc + memset, phys == virt"; }
 int backend_init(void) { return 0; }
 int backend_prepare(size_t tables) { (void)tables; return 0; }

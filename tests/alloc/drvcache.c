@@ -4,8 +4,8 @@
  * class is NULL and a counted failure, and the pool never grows on its
  * own), backend_prepare() refills, domain setup reserves a root of every
  * possible size, sub-page tables share pages without overlapping, the DMA
- * calls the core makes are checked, and the iommu-pages allocator fails
- * loudly in this build.
+ * calls the core makes are checked, and iommu-pages works beside the pool
+ * but is counted apart, so a domain's tables provably come from the pool.
  */
 #include <string.h>
 #include <asm/io.h>
@@ -14,6 +14,7 @@
 #include "../../src/alloc/backend.h"
 #include "../../src/alloc/common.h"
 #include "../../src/alloc/drvcache.h"
+#include "../../src/iommu-core/iommu-core.h"
 #include "../harness.h"
 #include "iommu-pages.h"
 
@@ -221,22 +222,60 @@ TEST(drvcache_dma_misuse_warns)
 	CHECK_EQ(s1.bytes_held, s0.bytes_held - 2 * SZ_4K);
 }
 
-TEST(drvcache_iommu_pages_allocator_fails_loudly)
+TEST(drvcache_iommu_pages_is_the_page_allocator_counted_apart)
 {
-	struct iommu_pages_list list = IOMMU_PAGES_LIST_INIT(list);
-	struct alloc_stats s0, s1;
+	struct drvcache_stats d0, d1;
+	void *p, *q;
 
-	/* An empty list is what every gather hands over: no noise for that. */
-	shim_warn_reset();
-	iommu_put_pages_list(&list);
-	CHECK_EQ(shim_warn_count(), 0);
+	setup(SZ_4K);
+	drvcache_get_stats(&d0);
+	p = iommu_alloc_pages_node_sz(NUMA_NO_NODE, GFP_KERNEL, SZ_4K);
+	REQUIRE(p);
+	CHECK(virt_to_phys(p) >= 0x800000000ULL && virt_to_phys(p) < 0x900000000ULL);
+	CHECK(phys_to_virt(virt_to_phys(p)) == p);
+	q = cfg.alloc(&cookie, SZ_4K, GFP_ATOMIC);
+	REQUIRE(q);
+	drvcache_get_stats(&d1);
+	CHECK_EQ(d1.page_allocs - d0.page_allocs, 1);
+	CHECK_EQ(d1.free[cls(SZ_4K)], d0.free[cls(SZ_4K)] - 1);
+	iommu_free_pages(p);
+	cfg.free(&cookie, q, SZ_4K);
+}
+
+/* Through the IOMMU core: every table of a domain comes out of the pool. */
+TEST(drvcache_core_tables_all_come_from_the_pool)
+{
+	struct io_pgtable_cfg c = {
+		.pgsize_bitmap = SZ_4K | SZ_2M, .ias = 48, .oas = 48,
+		.coherent_walk = false,
+	};
+	struct tlb_params tp = { .granule = SZ_4K };
+	struct drvcache_stats d0, d1, d2;
+	struct alloc_stats s0, s1;
+	struct tlb_model *tlb;
+	struct iommu_domain d;
+
+	tlb = tlb_model_create("count", &tp);
+	REQUIRE(tlb);
+	REQUIRE(backend_prepare(16) == 0);
+	drvcache_get_stats(&d0);
 	backend_stats(&s0);
-	expect_warnings();
-	shim_printk_quiet(true);
-	CHECK(iommu_alloc_pages_node_sz(NUMA_NO_NODE, GFP_KERNEL, SZ_4K) == NULL);
-	CHECK_EQ(shim_warn_count(), 1);
+	REQUIRE(iommu_domain_init(&d, ARM_64_LPAE_S1, &c, tlb) == 0);
+	CHECK_EQ(iommu_map(&d, SZ_1G, SZ_2M, SZ_4M, IOMMU_READ, GFP_ATOMIC), 0);
+	CHECK_EQ(iommu_map(&d, 3UL * SZ_1G, SZ_4K, SZ_64K, IOMMU_READ, GFP_ATOMIC), 0);
+	CHECK_EQ_HEX(iommu_iova_to_phys(&d, 3UL * SZ_1G + 0x1234), SZ_4K + 0x1234);
+	drvcache_get_stats(&d1);
 	backend_stats(&s1);
-	CHECK_EQ(s1.failures - s0.failures, 1);
-	CHECK_EQ(iommu_pages_start_incoherent(&list, NULL), -EOPNOTSUPP);
-	CHECK_EQ(shim_warn_count(), 2);
+	CHECK_EQ(d1.page_allocs, d0.page_allocs);
+	CHECK_EQ(d1.reserved_bytes, d0.reserved_bytes);
+	CHECK(s1.allocs - s0.allocs >= 4);	/* root, L1, L2, L2 + L3 for the pages */
+	/* The core DMA-mapped each table it took, as it must for cfg->alloc. */
+	CHECK_EQ(s1.maps - s0.maps, s1.allocs - s0.allocs);
+	iommu_domain_release(&d);
+	tlb_model_destroy(tlb);
+	drvcache_get_stats(&d2);
+	backend_stats(&s1);
+	CHECK_EQ(s1.mapped, s0.mapped);
+	CHECK_EQ(s1.bytes_held, s0.bytes_held);
+	CHECK_EQ(d2.free[cls(SZ_4K)], d0.free[cls(SZ_4K)]);
 }

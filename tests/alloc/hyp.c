@@ -121,6 +121,7 @@ TEST(hyp_dma_api_warns_and_fails)
 	dma_addr_t dma;
 
 	REQUIRE(p);
+	CHECK(!backend_has_dma_api());
 	expect_warnings();
 	shim_printk_quiet(true);
 	shim_warn_reset();
