@@ -166,7 +166,8 @@ def plot_pgcount(run, outdir):
     series = {}
     for (be, name), b in run.benches.items():
         c = bl.parse_name(name)["params"].get("count")
-        if c is None or not c.isdigit() or b.error:
+        if c is None or not c.isdigit() or b.error or \
+                _concern(name) not in ("map", "unmap"):
             continue
         key = bl.replace_param(name, "count", "N")
         series.setdefault(key, {}).setdefault(be, {})[int(c)] = b
@@ -174,12 +175,19 @@ def plot_pgcount(run, outdir):
               if max(len(x) for x in v.values()) >= 2}
     if not series:
         return []
-    keys = _pick(series, MAX_PANELS)
+    # Half map, half unmap; most pgcount points first, then plain variants.
+    npts = {k: max(len(x) for x in v.values()) for k, v in series.items()}
+    keys = []
+    for concern in ("map", "unmap"):
+        ks = [k for k in series if _concern(k) == concern]
+        ks = sorted(_pick(ks, len(ks)), key=lambda k: -npts[k])
+        keys += ks[:MAX_PANELS // 2]
     cols = min(3, len(keys))
     rows = (len(keys) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, layout="constrained", figsize=(5 * cols, 3.6 * rows),
                              squeeze=False)
     for ax, key in zip(axes.flat, keys):
+        allv = []
         for j, be in enumerate(sorted(series[key])):
             pts = sorted(series[key][be].items())
             xs, ys, errs = [], [], [[], []]
@@ -192,6 +200,7 @@ def plot_pgcount(run, outdir):
                 ys.append(med)
                 errs[0].append(lo)
                 errs[1].append(hi)
+            allv += ys
             ax.errorbar(xs, ys, yerr=errs if run.max_reps() > 1 else None,
                         marker="o", ms=4, capsize=2, label=be,
                         color=COLORS[j % len(COLORS)])
@@ -200,14 +209,16 @@ def plot_pgcount(run, outdir):
         ax.set_xticks(counts)
         ax.set_xticklabels([str(c) for c in counts])
         ax.minorticks_off()
-        ax.set_title(bl.short_name(key), fontsize=7)
+        ax.set_title(key.replace("/%s/" % bl.parse_name(key)["core"], "/", 1),
+                     fontsize=7)
         ax.set_xlabel("pgcount (pages per call, log2 scale)")
-        ax.set_ylabel("throughput (pages/s)")
+        log = log_if_wide(ax, allv, "y")
+        ax.set_ylabel("throughput (pages/s%s)" % (", log scale" if log else ""))
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=7)
     for ax in axes.flat[len(keys):]:
         ax.axis("off")
-    notes = ["%d of %d series shown (preferring seq/warm/coherent)."
+    notes = ["%d of %d series shown (most pgcounts, then seq/warm/coherent)."
              % (len(keys), len(series))] if len(series) > len(keys) else []
     stamp(fig, run, "Throughput vs pgcount (higher is better)", notes)
     return save(fig, os.path.join(outdir, "pgcount"))
@@ -303,6 +314,7 @@ def plot_coherence(run, outdir):
     ax.grid(axis="x", alpha=0.3, which="both")
     ax.legend(fontsize=8)
     ax.set_title("time (backend %s)" % be0, fontsize=9)
+    counts = []
     for j, (metric, label) in enumerate((("lines_cleaned", "cache lines cleaned"),
                                          ("barriers", "barriers"))):
         xs = []
@@ -313,11 +325,14 @@ def plot_coherence(run, outdir):
                 v = b.metric("cache_lines")
             ppc = b.pages_per_call() or 1
             xs.append(float(np.median(v)) / ppc if len(v) else np.nan)
+        counts += xs
         ax2.barh(y + (0.2 if j == 0 else -0.2), xs, 0.4, label=label,
                  color=COLORS[2 + j])
     ax2.set_yticks(y)
     ax2.set_yticklabels([])
-    ax2.set_xlabel("per page, non-coherent walker (count)")
+    log2 = log_if_wide(ax2, counts, "x")
+    ax2.set_xlabel("per page, non-coherent walker (count%s)"
+                   % (", log scale" if log2 else ""))
     ax2.set_title("cache maintenance issued (deterministic counts)", fontsize=9)
     ax2.grid(axis="x", alpha=0.3)
     ax2.legend(fontsize=8)
