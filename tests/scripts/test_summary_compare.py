@@ -147,3 +147,43 @@ def test_too_few_runs_for_default(tmp_path, monkeypatch):
     import benchlib as bl
     with pytest.raises(bl.BenchError, match="need 2"):
         compare.main([])
+
+
+def _rounds(tmp_path, slow=1.0):
+    """A compare-kernels run: per round one single-repetition file per
+    backend and kernel (<backend>.<A|B>.r<N>.json), cores k6.1 and k6.12."""
+    run = tmp_path / "kcmp"
+    run.mkdir()
+    src = json.load(open(fixture("runs", "base", "libc.json")))
+    iters = [r for r in src["benchmarks"] if r["run_type"] == "iteration"]
+    for side, core, factor in (("A", "k6.1", 1.0), ("B", "k6.12", slow)):
+        for rnd in range(9):
+            rows = []
+            for r in iters:
+                if r["repetition_index"] != rnd:
+                    continue
+                r = dict(r, repetitions=1, repetition_index=0)
+                r["name"] = r["run_name"] = r["name"].replace("/own/", "/%s/" % core)
+                r["real_time"] *= factor
+                rows.append(r)
+            doc = {"context": dict(src["context"], core=core), "benchmarks": rows}
+            (run / ("libc.%s.r%d.json" % (side, rnd + 1))).write_text(json.dumps(doc))
+    return str(run)
+
+
+def test_rounds_merge_and_compare_by_core(tmp_path, capsys):
+    run = _rounds(tmp_path, slow=1.10)
+    out_json = str(tmp_path / "c.json")
+    rc = compare.main(["--run", run, "--by", "core", "--base", "k6.1",
+                       "--json", out_json])
+    doc = json.load(open(out_json))
+    rows = doc["comparisons"][0]["rows"]
+    assert "core k6.1 (A) vs k6.12 (B)" in doc["comparisons"][0]["title"]
+    assert all(r["reps"] == [9, 9] for r in rows)
+    assert {r["verdict"] for r in rows} == {"slower"} and rc == 1
+    assert rows[0]["benchmark"].startswith("map/*/s1-4k/")
+
+
+def test_rounds_same_kernel_no_change(tmp_path):
+    run = _rounds(tmp_path, slow=1.0)
+    assert compare.main(["--run", run, "--by", "core"]) == 0
