@@ -450,6 +450,28 @@ def load_run(path):
     return run
 
 
+def regex(pattern):
+    """Compile a user's --filter, or None; a bad one is a BenchError."""
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise BenchError("bad --filter regex '%s': %s" % (pattern, e))
+
+
+def filter_run(run, pattern):
+    """Keep only the benchmarks whose name matches the regex; BenchError if
+    none does."""
+    rx = regex(pattern)
+    if rx is None:
+        return run
+    run.benches = {k: b for k, b in run.benches.items() if rx.search(k[1])}
+    if not run.benches:
+        raise BenchError("%s: no benchmark matches '%s'" % (run.path, pattern))
+    return run
+
+
 def find_runs(root):
     """Every run directory under root (results/<host>/), oldest first.
 

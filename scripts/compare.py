@@ -24,7 +24,6 @@ import argparse
 import json
 import math
 import os
-import re
 
 import numpy as np
 
@@ -167,7 +166,7 @@ def pair_within(run, by, base=None):
 
 def compare(pairs, alpha, threshold, pattern=None, exact=bl.DETERMINISTIC,
             field="real_time"):
-    rx = re.compile(pattern) if pattern else None
+    rx = bl.regex(pattern)
     rows, changes = [], []
     for key, (a, b) in pairs.items():
         if rx and not rx.search(key):

@@ -17,7 +17,6 @@ Exit status: 0, or 1 with --fail-on-change when a change makes things worse;
 
 import argparse
 import json
-import re
 
 import numpy as np
 
@@ -47,7 +46,7 @@ class Series:
 
 
 def collect(runs, metric, pattern=None):
-    rx = re.compile(pattern) if pattern else None
+    rx = bl.regex(pattern)
     series = {}
     for run in runs:
         for (be, name), b in sorted(run.benches.items()):

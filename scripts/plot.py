@@ -411,7 +411,7 @@ def _metric_label(metric):
             "pages_per_s": "pages/s"}.get(metric, "%s (count per call)" % metric)
 
 
-def history_for(run, root, outdir, metric="ns_per_page"):
+def history_for(run, root, outdir, metric="ns_per_page", pattern=None):
     """The history figure for the runs around this one, if there are 2+."""
     import history
     try:
@@ -420,7 +420,7 @@ def history_for(run, root, outdir, metric="ns_per_page"):
         return []
     if len(runs) < 2:
         return []
-    series = history.collect(runs, metric)
+    series = history.collect(runs, metric, pattern)
     series = [s for s in series if len(s.values) >= 2]
     if not series:
         return []
@@ -428,12 +428,12 @@ def history_for(run, root, outdir, metric="ns_per_page"):
     return plot_history(series, metric, os.path.join(outdir, "history"), runs)
 
 
-def plot_run(run, outdir, history_root=None):
+def plot_run(run, outdir, history_root=None, pattern=None):
     files = []
     for fn in (plot_backends, plot_pgcount, plot_tlbi, plot_coherence):
         files += fn(run, outdir)
     if history_root:
-        files += history_for(run, history_root, outdir)
+        files += history_for(run, history_root, outdir, pattern=pattern)
     return files
 
 
@@ -446,14 +446,15 @@ def main(argv):
     ap.add_argument("--history-root",
                     help="directory of runs for the history figure "
                          "(default: the run's parent directory)")
+    ap.add_argument("--filter", help="only benchmarks matching REGEX")
     args = ap.parse_args(argv)
     args.run = args.run or bl.latest_runs(1)[0]
-    run = bl.load_run(args.run)
+    run = bl.filter_run(bl.load_run(args.run), args.filter)
     rundir = args.run if os.path.isdir(args.run) else os.path.dirname(args.run) or "."
     outdir = args.out or os.path.join(rundir, "plots")
     root = args.history_root or (os.path.dirname(os.path.abspath(rundir))
                                  if os.path.isdir(args.run) else None)
-    files = plot_run(run, outdir, root)
+    files = plot_run(run, outdir, root, args.filter)
     for f in files:
         print("wrote", f)
     return 0

@@ -9,7 +9,6 @@ instead, marked in the unit column. Called by scripts/bench.sh at the end of
 """
 
 import argparse
-import re
 
 import numpy as np
 
@@ -39,7 +38,7 @@ def cells(run, name, metric):
 
 
 def render(run, metric="ns_per_page", pattern=None):
-    rx = re.compile(pattern) if pattern else None
+    rx = bl.regex(pattern)
     backends = run.backends()
     rows = []
     for name in run.names():

@@ -121,3 +121,21 @@ def test_report_svg_inline_and_out(tmp_path):
     assert "<svg" in page and "data:image/png" not in page
     assert "no repetitions" in page.lower()
     assert not os.path.exists(fixture("runs", "norep", "plots"))
+
+
+def test_bad_filter_regex_is_one_line(tmp_path):
+    for script, args in (("compare.py", [fixture("runs", "base"), fixture("runs", "same")]),
+                         ("summary.py", [fixture("runs", "base")]),
+                         ("plot.py", [fixture("runs", "base"), "--out", str(tmp_path)]),
+                         ("history.py", ["--metric", "ns_per_page", HIST])):
+        p = subprocess.run(["/usr/bin/python3", os.path.join(SCRIPTS, script)] + args +
+                           ["--filter", "("], capture_output=True, text=True)
+        assert p.returncode == 2, script
+        assert "bad --filter regex" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_plot_filter_limits_figures(tmp_path):
+    files = plot.plot_run(bl.filter_run(bl.load_run(fixture("runs", "base")), "^tlbi/"),
+                          str(tmp_path))
+    names = sorted(os.path.basename(f) for f in files)
+    assert names == ["backends-tlbi.png", "backends-tlbi.svg", "tlbi.png", "tlbi.svg"]
