@@ -84,9 +84,12 @@ static void bm_concurrent(struct gb_state *st, void *arg)
 	u64 n, i;
 
 	if (t == 0) {
-		c->err = bench_domain_init(&c->bd, &c->cfg);
+		/* Every thread's last-level tables plus the levels above them. */
+		c->err = backend_prepare((size_t)nr * CONC_SLOTS + 16);
+		if (!c->err)
+			c->err = bench_domain_init(&c->bd, &c->cfg);
 		if (c->err)
-			gb_skip_with_errorf(st, "domain init: %s", strerror(-c->err));
+			gb_skip_with_errorf(st, "domain setup: %s", strerror(-c->err));
 	}
 	n = gb_loop_begin(st);		/* start barrier: the domain is ready */
 	if (c->err && n && t != 0)
