@@ -13,7 +13,7 @@ extern "C" {
 
 /* Register the native empty loop under @name. */
 void gb_native_register_empty(const char *name);
-/* ns per iteration of its last run, from the same clock as the C side; 0 if none. */
+/* Thread CPU ns per iteration of its last run (the C side's clock); 0 if none. */
 double gb_native_empty_ns(void);
 
 #ifdef __cplusplus
