@@ -236,5 +236,10 @@ $(BIN)/bench-%: $(BENCH_OBJS) $(CORE_OBJS) $(LIB_OBJS) $(OBJ)/src/alloc/%.o
 $(BIN)/test-%: $(TEST_OBJS) $(CORE_OBJS) $(LIB_OBJS) $(OBJ)/src/alloc/%.o $$(addprefix $(OBJ)/,$$(addsuffix .o,$$(basename $$(wildcard tests/alloc/$$*.c))))
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+# libFuzzer targets, built by scripts/fuzz.sh with clang (make fuzz): the
+# shared decoder of tests/reliability/fuzz_ops.c and tests/lib, no harness.
+$(BIN)/fuzz-%: $(patsubst %.c,$(OBJ)/%.o,$(wildcard tests/fuzz/*.c tests/lib/*.c) tests/reliability/fuzz_ops.c) $(CORE_OBJS) $(LIB_OBJS) $(OBJ)/src/alloc/%.o
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
 .PRECIOUS: $(OBJ)/%.o
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -121,7 +121,7 @@ static void leaf_insert(struct fz *f, u64 iova, u64 size, u64 paddr, int prot)
 /* Drop every leaf inside [lo, hi) (callers never cut one in two). */
 static void leaf_remove(struct fz *f, u64 lo, u64 hi)
 {
-	if (hi > lo)
+	if (hi > lo && f->ref.n)
 		ref_remove_range(&f->ref, lo, hi - lo);
 }
 
@@ -186,6 +186,8 @@ static void marks_clear(struct fz *f, u64 lo, u64 hi, int maxj)
 
 		while (k < m->n && m->v[k].iova < hi)
 			k++;
+		if (k == i)
+			continue;	/* nothing to drop (and maybe no array yet) */
 		memmove(&m->v[i], &m->v[k], (m->n - k) * sizeof(*m->v));
 		m->n -= k - i;
 	}
