@@ -134,16 +134,17 @@ bench: deps
 	@scripts/bench.sh $(BENCH_BINS)
 
 compare:
-	@$(PYTHON) scripts/compare.py $(if $(RUN),--run $(RUN) --by $(or $(BY),backend),$(A) $(B)) --threshold $(or $(THRESHOLD),5)
+	@$(PYTHON) scripts/compare.py $(if $(RUN),--run $(RUN) --by $(or $(BY),backend),$(A) $(B)) --threshold $(or $(THRESHOLD),5) \
+		$(if $(TIME),--time $(TIME)) $(if $(FILTER),--filter '$(FILTER)')
 
 history:
 	@$(PYTHON) scripts/history.py --metric '$(METRIC)' $(if $(FILTER),--filter '$(FILTER)') $(or $(RESULTS),results/$(shell hostname))
 
 plot:
-	@$(PYTHON) scripts/plot.py $(RUN)
+	@$(PYTHON) scripts/plot.py $(RUN) $(if $(FILTER),--filter '$(FILTER)')
 
 report:
-	@$(PYTHON) scripts/report.py $(RUN)
+	@$(PYTHON) scripts/report.py $(RUN) $(if $(FILTER),--filter '$(FILTER)') $(if $(BASELINE),--baseline $(BASELINE))
 
 perf: deps
 	@$(MAKE) --no-print-directory $(BIN)/bench-$(or $(BACKEND),libc)
@@ -172,10 +173,10 @@ help:
 	@echo '  test             run every test binary and the script tests (and each tree'
 	@echo '                   in $(O)/kernel/ that make kernel-source unpacked)'
 	@echo '  deps             install missing Debian packages (NO_DEPS=1 skips)'
-	@echo '  compare          A=<run> B=<run>, or RUN=<run> BY=backend|core [THRESHOLD=5]'
+	@echo '  compare          A=<run> B=<run>, or RUN=<run> BY=backend|core [THRESHOLD=5 TIME=cpu FILTER=]'
 	@echo '  history          METRIC=<name> [FILTER=]: a metric across runs, change points'
-	@echo '  plot             RUN=<run>: PNG and SVG plots into <run>/plots/'
-	@echo '  report           RUN=<run>: one self-contained HTML report'
+	@echo '  plot             RUN=<run> [FILTER=]: PNG and SVG plots into <run>/plots/ (default: newest run)'
+	@echo '  report           RUN=<run> [BASELINE=<run> FILTER=]: one self-contained HTML report'
 	@echo '  perf             FILTER=<regex> BACKEND=<b>: perf record/report/stat of one benchmark'
 	@echo '  fuzz             libFuzzer against the reference model (FUZZ_SECONDS=60)'
 	@echo '  soak             SECONDS=N of map/unmap cycles per backend, memory over time'
