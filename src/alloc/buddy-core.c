@@ -16,6 +16,27 @@
 #include "../arch/cache.h"
 #include "buddy-core.h"
 
+/*
+ * Under AddressSanitizer a free block is poisoned, so that a core reading
+ * or writing a table it has freed is caught on the spot. The runtime's
+ * entry points are declared weak: in an ordinary build they are NULL and
+ * nothing is called.
+ */
+void __asan_poison_memory_region(void const volatile *addr, size_t size) __attribute__((weak));
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size) __attribute__((weak));
+
+void buddy_poison(void *virt, size_t len)
+{
+	if (__asan_poison_memory_region)
+		__asan_poison_memory_region(virt, len);
+}
+
+void buddy_unpoison(void *virt, size_t len)
+{
+	if (__asan_unpoison_memory_region)
+		__asan_unpoison_memory_region(virt, len);
+}
+
 void *buddy_map_region(size_t size, size_t align, bool populate)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
@@ -101,11 +122,13 @@ int buddy_init(struct buddy *b, void *virt, phys_addr_t phys, size_t size,
 		idx += 1UL << o;
 	}
 	b->free_pages = npages;
+	buddy_poison(virt, size);
 	return 0;
 }
 
 void buddy_destroy(struct buddy *b)
 {
+	buddy_unpoison(b->virt, b->size);
 	free(b->pages);
 	pthread_mutex_destroy(&b->lock);
 	memset(b, 0, sizeof(*b));
@@ -149,6 +172,7 @@ void *buddy_alloc(struct buddy *b, unsigned int order)
 	if (!p)
 		return NULL;
 	virt = buddy_page_virt(b, p);
+	buddy_unpoison(virt, PAGE_SIZE << order);
 	if (b->zero == BUDDY_ZERO_ON_ALLOC)
 		memset(virt, 0, PAGE_SIZE << order);
 	return virt;
@@ -217,6 +241,8 @@ int buddy_free(struct buddy *b, void *virt)
 		pthread_mutex_unlock(&b->lock);
 		return -EINVAL;
 	}
+	/* Before the block is visible as free: a racing allocation unpoisons after us. */
+	buddy_poison(virt, PAGE_SIZE << order);
 	put_block(b, p);
 	pthread_mutex_unlock(&b->lock);
 	return order;

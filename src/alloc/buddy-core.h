@@ -10,7 +10,8 @@
  * split on allocation and merged with the buddy on free, one free list per
  * order; thread-safe (one lock per region). Per-page descriptors live
  * outside the region, like struct page, so that free memory is never
- * touched by the allocator's own bookkeeping.
+ * touched by the allocator's own bookkeeping; under AddressSanitizer free
+ * blocks are poisoned, so a use after free of a table is caught.
  *
  * The second half is the iommu-pages API implemented over a region, which
  * buddy.c and hyp.c share: fault injection and statistics (common.c), the
@@ -75,6 +76,9 @@ struct buddy {
  */
 void *buddy_map_region(size_t size, size_t align, bool populate);
 void buddy_unmap_region(void *virt, size_t size, size_t align);
+/* Mark memory unusable / usable again for AddressSanitizer (no-ops without it). */
+void buddy_poison(void *virt, size_t len);
+void buddy_unpoison(void *virt, size_t len);
 
 /*
  * Manage [@virt, @virt + @size) whose physical address is @phys. @virt and

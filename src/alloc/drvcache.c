@@ -191,6 +191,7 @@ static int grow_class(int c, size_t nr)
 		/* Highest address first, so that the stack hands out in address order. */
 		for (j = per_block; j-- > 0;)
 			k->free[k->nfree++] = blk + j * size;
+		buddy_poison(blk, PAGE_SIZE << order);	/* pool tables are free memory */
 		k->total += per_block;
 		reserved_bytes += PAGE_SIZE << order;
 	}
@@ -284,6 +285,7 @@ static void *dc_alloc(void *cookie, size_t size, gfp_t gfp)
 	table_of(p, true, &c, &bit, &head);
 	set_bits(head->out, bit);
 	pthread_mutex_unlock(&lock);
+	buddy_unpoison(p, class_size(c));
 	alloc_account_alloc(class_size(c));
 	return p;
 }
@@ -305,6 +307,7 @@ static void dc_free(void *cookie, void *virt, size_t size)
 		alloc_account_dma_unmap();
 	}
 	memset(virt, 0, class_size(cls));
+	buddy_poison(virt, class_size(cls));
 	pthread_mutex_lock(&lock);
 	clear_bits(head->out, bit);
 	classes[cls].free[classes[cls].nfree++] = virt;

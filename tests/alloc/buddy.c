@@ -388,3 +388,20 @@ TEST(buddy_arena_exhaustion_is_null_not_a_crash)
 	CHECK_EQ(s1.failures - s0.failures, 1);
 	CHECK_EQ(s1.injected - s0.injected, 0);
 }
+
+int __asan_address_is_poisoned(void const volatile *addr) __attribute__((weak));
+
+TEST(buddy_freed_tables_are_poisoned_under_asan)
+{
+	char *p;
+
+	if (!__asan_address_is_poisoned)
+		SKIP("not built with AddressSanitizer (SANITIZE=1 is)");
+	p = iommu_alloc_pages_node_sz(NUMA_NO_NODE, GFP_KERNEL, SZ_8K);
+	REQUIRE(p);
+	CHECK(!__asan_address_is_poisoned(p));
+	CHECK(!__asan_address_is_poisoned(p + SZ_8K - 1));
+	iommu_free_pages(p);
+	CHECK(__asan_address_is_poisoned(p));
+	CHECK(__asan_address_is_poisoned(p + SZ_8K - 1));
+}

@@ -279,3 +279,21 @@ TEST(drvcache_core_tables_all_come_from_the_pool)
 	CHECK_EQ(s1.bytes_held, s0.bytes_held);
 	CHECK_EQ(d2.free[cls(SZ_4K)], d0.free[cls(SZ_4K)]);
 }
+
+int __asan_address_is_poisoned(void const volatile *addr) __attribute__((weak));
+
+TEST(drvcache_pool_tables_are_poisoned_under_asan)
+{
+	char *p;
+
+	if (!__asan_address_is_poisoned)
+		SKIP("not built with AddressSanitizer (SANITIZE=1 is)");
+	setup(SZ_4K);
+	REQUIRE(drvcache_reserve(128, 2) == 0);
+	p = cfg.alloc(&cookie, 128, GFP_ATOMIC);
+	REQUIRE(p);
+	CHECK(!__asan_address_is_poisoned(p + 127));
+	cfg.free(&cookie, p, 128);
+	CHECK(__asan_address_is_poisoned(p));
+	CHECK(__asan_address_is_poisoned(p + 127));
+}
