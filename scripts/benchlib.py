@@ -232,6 +232,10 @@ class Bench:
                     out.setdefault(k, []).append(float(v))
         return out
 
+    def min_iterations(self):
+        its = [r.get("iterations") for r in self._rows() if _num(r.get("iterations"))]
+        return min(its) if its else 1
+
     def stddev_ns(self, field="real_time"):
         row = self.aggregates.get("stddev")
         return _ns(row, field) if row else None
@@ -460,6 +464,15 @@ def regex(pattern):
         raise BenchError("bad --filter regex '%s': %s" % (pattern, e))
 
 
+def counters_equal(a, b, iterations):
+    """Per-call counters are averages of integer counts over `iterations`
+    calls: an event that happens once per batch (a deferred flush every N
+    unmaps) averages slightly differently when Google Benchmark picks a
+    different iteration count. Equal means within that rounding."""
+    tol = 2.0 / max(iterations, 1)
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=max(tol, 1e-12))
+
+
 def filter_run(run, pattern):
     """Keep only the benchmarks whose name matches the regex; BenchError if
     none does."""
@@ -635,7 +648,7 @@ def _samples_confidence(left, right, lmed, rmed, alpha):
 
 
 def change_points(values, samples=None, alpha=ALPHA, threshold=0.05,
-                  exact=False, nperm=2000, window=5, seed=7):
+                  exact=False, nperm=2000, window=5, seed=7, iterations=None):
     """Indexes i where the series steps between values[i-1] and values[i].
 
     values: one number per run (the run's median), oldest first; samples:
@@ -651,13 +664,15 @@ def change_points(values, samples=None, alpha=ALPHA, threshold=0.05,
       * without: Taylor's CUSUM permutation test on the run medians of the
         segment (needs several runs on each side to reach significance).
     exact=True is for deterministic counters: every change of value is a
-    change point, no test needed.
+    change point, no test needed (equal within counters_equal's rounding
+    for `iterations` calls, when given).
     Returns a sorted list of (index, before, after, confidence).
     """
     x = np.asarray(values, float)
     if exact:
+        its = iterations or 1e12
         return [(i, float(x[i - 1]), float(x[i]), 1.0) for i in range(1, len(x))
-                if not math.isclose(x[i], x[i - 1], rel_tol=1e-9, abs_tol=1e-12)]
+                if not counters_equal(x[i], x[i - 1], its)]
     reps = samples is not None and len(samples) == len(x) and \
         all(len(v) >= UTEST_MIN for v in samples)
     min_seg = 1 if reps else 2

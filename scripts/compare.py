@@ -88,20 +88,23 @@ def counter_changes(key, a, b, exact=bl.DETERMINISTIC):
     """Deterministic counters that differ between a and b.
 
     Only counters named in `exact` are compared (others, such as software
-    perf counters, are noise). A listed counter that varies between the
-    repetitions of one run is reported: it should not.
+    perf counters, are noise), equal within the rounding of a per-call
+    average (benchlib.counters_equal). A listed counter that varies between
+    the repetitions of one run is reported: it should not.
     """
     ca, cb = a.counters(), b.counters()
+    its = min(a.min_iterations(), b.min_iterations())
     out = []
     for name in sorted((set(ca) | set(cb)) & set(exact)):
         va, vb = ca.get(name), cb.get(name)
         if va is None or vb is None:
             out.append((key, name, va and va[0], vb and vb[0], "missing on one side"))
             continue
-        if len(set(va)) > 1 or len(set(vb)) > 1:
+        steady = all(bl.counters_equal(v, vals[0], its)
+                     for vals in (va, vb) for v in vals)
+        if not steady:
             out.append((key, name, va[0], vb[0], "varies between repetitions"))
-            continue
-        if not math.isclose(va[0], vb[0], rel_tol=1e-9, abs_tol=1e-12):
+        elif not bl.counters_equal(va[0], vb[0], its):
             out.append((key, name, va[0], vb[0], ""))
     return out
 

@@ -32,6 +32,7 @@ class Series:
     def __init__(self, backend, name):
         self.backend, self.name = backend, name
         self.runs, self.values, self.samples = [], [], []
+        self.iterations = []
         self.exact = False
         self.points = []
 
@@ -60,6 +61,7 @@ def collect(runs, metric, pattern=None):
             s.runs.append(run)
             s.values.append(float(np.median(v)))
             s.samples.append(v)
+            s.iterations.append(b.min_iterations())
     return [series[k] for k in sorted(series)]
 
 
@@ -67,7 +69,8 @@ def detect(series, metric, alpha, threshold):
     for s in series:
         s.exact = metric in bl.DETERMINISTIC
         s.points = bl.change_points(s.values, s.samples, alpha=alpha,
-                                    threshold=threshold, exact=s.exact)
+                                    threshold=threshold, exact=s.exact,
+                                    iterations=min(s.iterations))
 
 
 def render(root, runs, series, metric, threshold):
