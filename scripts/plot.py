@@ -86,6 +86,9 @@ def log_if_wide(ax, values, axis="x"):
     v = [x for x in values if x and x > 0 and np.isfinite(x)]
     if v and max(v) / min(v) > 30:
         (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+        if any(x == 0 for x in values):
+            ax.text(0.99, 0.99, "zeros are not drawn on a log axis",
+                    transform=ax.transAxes, ha="right", va="top", fontsize=7)
         return True
     return False
 
@@ -224,33 +227,53 @@ def plot_pgcount(run, outdir):
     return save(fig, os.path.join(outdir, "pgcount"))
 
 
+def _tlbi_model(params):
+    """The flush model's label: model plus its variant (smmuv3 inv:range)."""
+    return "/".join([params["model"]] + ["%s:%s" % (k, params[k])
+                                         for k in ("inv",) if k in params])
+
+
 def plot_tlbi(run, outdir):
-    """TLB commands and syncs per unmap, and ns per unmap, by flush model."""
-    benches = [b for b in run.benches.values()
-               if _concern(b.name) == "tlbi" and not b.error and
-               "model" in bl.parse_name(b.name)["params"]]
+    """TLB commands and syncs per unmap, and ns per unmap, by flush model.
+
+    One granule (s1-4k when present), the unmap rows (op:unmap when the
+    benchmarks say), per-command cost 0 for the emulated command queue:
+    one bar per model for every unmapped size.
+    """
+    benches = []
+    for b in run.benches.values():
+        n = bl.parse_name(b.name)
+        p = n["params"]
+        if _concern(b.name) != "tlbi" or b.error or "model" not in p or \
+                "size" not in p or p.get("op", "unmap") != "unmap" or \
+                p.get("cmdns", "0") != "0":
+            continue
+        benches.append((n["fmt"], b))
     if not benches:
         return []
-    be0 = sorted({b.backend for b in benches})[0]
-    benches = [b for b in benches if b.backend == be0]
-    models = sorted({bl.parse_name(b.name)["params"]["model"] for b in benches})
-    cases = sorted({bl.replace_param(b.name, "model", None) for b in benches},
-                   key=lambda n: (bl.parse_size(bl.parse_name(n)["params"].get("size"))
-                                  or 0, n))
-    table = {(bl.replace_param(b.name, "model", None),
-              bl.parse_name(b.name)["params"]["model"]): b for b in benches}
+    fmts = sorted({f for f, _ in benches})
+    fmt = "s1-4k" if "s1-4k" in fmts else fmts[0]
+    be0 = sorted({b.backend for f, b in benches if f == fmt})
+    be0 = "libc" if "libc" in be0 else be0[0]
+    table = {}
+    for f, b in benches:
+        if f == fmt and b.backend == be0:
+            p = bl.parse_name(b.name)["params"]
+            table[(p["size"], _tlbi_model(p))] = b
+    sizes = sorted({s for s, _ in table}, key=lambda s: (bl.parse_size(s) or 0, s))
+    models = sorted({m for _, m in table})
     panels = [("tlb_cmds", "invalidation commands per unmap"),
               ("tlb_syncs", "syncs per unmap"),
               ("ns_per_call", "ns per unmap")]
-    fig, axes = plt.subplots(1, 3, layout="constrained", figsize=(16, 4.5 + 0.1 * len(cases)))
-    x = np.arange(len(cases))
+    fig, axes = plt.subplots(1, 3, layout="constrained", figsize=(17, 5))
+    x = np.arange(len(sizes))
     width = 0.8 / len(models)
     for ax, (metric, label) in zip(axes, panels):
         vals = []
         for j, m in enumerate(models):
             ys, errs = [], [[], []]
-            for c in cases:
-                b = table.get((c, m))
+            for sz in sizes:
+                b = table.get((sz, m))
                 v = b.metric(metric) if b else np.array([])
                 med, (lo, hi) = med_err(v) if len(v) else (np.nan, (0, 0))
                 ys.append(med)
@@ -263,18 +286,22 @@ def plot_tlbi(run, outdir):
                    color=COLORS[j % len(COLORS)])
         log = log_if_wide(ax, vals, "y")
         ax.set_xticks(x)
-        ax.set_xticklabels([bl.short_name(c) for c in cases], rotation=40,
-                           ha="right", fontsize=7)
+        ax.set_xticklabels(sizes)
         ax.set_ylabel(label + (" (log scale)" if log else ""))
-        ax.set_xlabel("unmapped region")
+        ax.set_xlabel("unmapped region (%s; page sizes chosen by the IOMMU core)" % fmt)
         ax.grid(axis="y", alpha=0.3, which="both")
         if all(not np.isfinite(v) for v in vals):
             ax.text(0.5, 0.5, "no '%s' counter in this run" % metric,
                     transform=ax.transAxes, ha="center")
     axes[0].legend(title="flush model", fontsize=7)
+    notes = ["Commands and syncs are deterministic counts (no error bars); "
+             "time has error bars where there are repetitions. Emulated "
+             "command queue at 0 ns per command."]
+    if len(fmts) > 1:
+        notes.append("Shown: %s; the run also has %s." % (
+            fmt, ", ".join(f for f in fmts if f != fmt)))
     stamp(fig, run, "TLB invalidation per unmap by flush model (backend %s)" % be0,
-          ["Commands and syncs are deterministic counts (no error bars); "
-           "time has error bars where there are repetitions."])
+          notes)
     return save(fig, os.path.join(outdir, "tlbi"))
 
 
