@@ -27,7 +27,10 @@ def cells(run, name, metric):
             out[be] = ("error", 0)
             continue
         m = metric
-        if m in ("ns_per_page", "cpu_ns_per_page") and not b.pages_per_call():
+        # The cmp rows are per-call figures people publish (map 4K, 256x4K,
+        # 256x2M): show them per call, as published.
+        per_call = not b.pages_per_call() or bl.parse_name(name)["concern"] == "cmp"
+        if m in ("ns_per_page", "cpu_ns_per_page") and per_call:
             m = m.replace("page", "call")
             unit = "ns/call"
         v = b.metric(m)
@@ -37,10 +40,25 @@ def cells(run, name, metric):
     return out, unit
 
 
+PUBLISHED = "published_ns_other_machine"
+
+
+def published(run, name):
+    """A published reference figure the benchmark carries, if any."""
+    for be in run.backends():
+        b = run.benches.get((be, name))
+        v = b.metric(PUBLISHED) if b and not b.error else []
+        if len(v):
+            return "%.4g" % v[0]
+    return None
+
+
 def render(run, metric="ns_per_page", pattern=None):
     rx = bl.regex(pattern)
     backends = run.backends()
     rows = []
+    pub = {n: published(run, n) for n in run.names()}
+    show_pub = any(pub.values())
     for name in run.names():
         if rx and not rx.search(name):
             continue
@@ -57,15 +75,21 @@ def render(run, metric="ns_per_page", pattern=None):
                 row.append(v[0])
             else:
                 row.append("%.4g%s" % (v[0], " *" if be == best else "  "))
+        if show_pub:
+            row.append(pub[name] or "")
         rows.append(row)
     if not rows:
         raise bl.BenchError("%s: no benchmark matches '%s'" % (run.path, pattern))
     out = ["Run %s on %s: %d benchmarks, %s, %d repetition(s) (median)"
            % (run.run_id, run.machine(), len(rows),
               "backends " + ", ".join(backends), run.max_reps())]
-    out.append(bl.table(rows, ["benchmark", "unit"] + backends,
-                        ["l", "l"] + ["r"] * len(backends)))
+    extra = ["published*"] if show_pub else []
+    out.append(bl.table(rows, ["benchmark", "unit"] + backends + extra,
+                        ["l", "l"] + ["r"] * (len(backends) + len(extra))))
     out.append("(*) fastest backend of the row; lower is better.")
+    if show_pub:
+        out.append("published*: ns per call published for another machine "
+                   "(see the run's context); not measured here.")
     errors = sorted((b for b in run.benches.values() if b.error),
                     key=lambda b: (b.name, b.backend))
     for b in errors[:10]:

@@ -187,3 +187,17 @@ def test_rounds_merge_and_compare_by_core(tmp_path, capsys):
 def test_rounds_same_kernel_no_change(tmp_path):
     run = _rounds(tmp_path, slow=1.0)
     assert compare.main(["--run", run, "--by", "core"]) == 0
+
+
+def test_summary_cmp_rows_per_call_with_published_column(tmp_path, capsys):
+    row = {"name": "cmp/own/s1-4k/op:map/size:256x4k", "run_type": "iteration",
+           "iterations": 100, "real_time": 2000.0, "cpu_time": 1000.0,
+           "time_unit": "ns", "items_per_second": 256 / 1e-6,
+           "published_ns_other_machine": 389.0}
+    (tmp_path / "libc.json").write_text(json.dumps(
+        {"context": {"backend": "libc"}, "benchmarks": [row]}))
+    summary.main([str(tmp_path)])
+    out = capsys.readouterr().out
+    line = [l for l in out.splitlines() if l.startswith("cmp/")][0]
+    assert "ns/call" in line and "2000" in line and line.rstrip().endswith("389")
+    assert "not measured here" in out
