@@ -6,6 +6,7 @@
 #ifndef _SHIM_LINUX_ATOMIC_H
 #define _SHIM_LINUX_ATOMIC_H
 
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <asm/barrier.h>
 
@@ -18,7 +19,11 @@
 #define cmpxchg(ptr, o, n)		__shim_cmpxchg(ptr, o, n, __ATOMIC_SEQ_CST)
 #define cmpxchg_relaxed(ptr, o, n)	__shim_cmpxchg(ptr, o, n, __ATOMIC_RELAXED)
 #define cmpxchg64(ptr, o, n)		__shim_cmpxchg(ptr, o, n, __ATOMIC_SEQ_CST)
+#ifdef SHIM_TSAN	/* see READ_ONCE in <linux/compiler.h>: publishing is a release */
+#define cmpxchg64_relaxed(ptr, o, n)	__shim_cmpxchg(ptr, o, n, __ATOMIC_ACQ_REL)
+#else
 #define cmpxchg64_relaxed(ptr, o, n)	__shim_cmpxchg(ptr, o, n, __ATOMIC_RELAXED)
+#endif
 #define try_cmpxchg64_relaxed(ptr, po, n) \
 	__atomic_compare_exchange_n((ptr), (po), (n), false, __ATOMIC_RELAXED, __ATOMIC_RELAXED)
 #define xchg_relaxed(ptr, v)	__atomic_exchange_n((ptr), (v), __ATOMIC_RELAXED)

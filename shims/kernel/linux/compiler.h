@@ -32,8 +32,25 @@
 #define __stringify(x)		__stringify_1(x)
 #define barrier()		__asm__ __volatile__("" ::: "memory")
 
+#if !defined(__SANITIZE_THREAD__) && defined(__has_feature)
+#if __has_feature(thread_sanitizer)	/* clang's spelling */
+#define __SANITIZE_THREAD__	1
+#endif
+#endif
+#ifdef __SANITIZE_THREAD__
+/*
+ * ThreadSanitizer knows neither volatile single-copy atomicity nor the
+ * address-dependency ordering that makes a table published by cmpxchg safe
+ * to walk: model them as acquire/release atomics (stronger, never weaker)
+ * so that it reports real races only. Scalars only, as the core uses them.
+ */
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define WRITE_ONCE(x, val)	__atomic_store_n(&(x), (val), __ATOMIC_RELEASE)
+#define SHIM_TSAN		1
+#else
 #define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val)	do { *(volatile __typeof__(x) *)&(x) = (val); } while (0)
+#endif
 
 #define __same_type(a, b)	__builtin_types_compatible_p(__typeof__(a), __typeof__(b))
 #define BUILD_BUG_ON(cond)	((void)sizeof(char[1 - 2 * !!(cond)]))
