@@ -34,6 +34,7 @@ const char *backend_describe(void)
 {
 	static char desc[128];
 
+	backend_init();		/* the size is known once the memory is */
 	snprintf(desc, sizeof(desc),
 		 "buddy page allocator, %zu MiB arena, phys base %#llx, zeroed on alloc, 1 node",
 		 arena.size >> 20, (unsigned long long)ARENA_PHYS);

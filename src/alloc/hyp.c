@@ -35,6 +35,7 @@ const char *backend_describe(void)
 {
 	static char desc[128];
 
+	backend_init();		/* the size is known once the memory is */
 	snprintf(desc, sizeof(desc),
 		 "hypervisor carve-out pool, %zu MiB donated, phys base %#llx, zeroed on free, no DMA API",
 		 pool.size >> 20, (unsigned long long)CARVEOUT_PHYS);
