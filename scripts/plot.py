@@ -35,14 +35,30 @@ COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 
 # ---------------------------------------------------------------- helpers
 
+def _small_png(data):
+    """A palette PNG: a third of the bytes of matplotlib's RGBA output, no
+    visible loss for line and bar plots; reports go into mails."""
+    try:
+        from PIL import Image
+        im = Image.open(io.BytesIO(data)).convert("RGB")
+        buf = io.BytesIO()
+        im.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(
+            buf, "PNG", optimize=True)
+        return buf.getvalue() if buf.tell() < len(data) else data
+    except Exception:
+        return data
+
+
 def save(fig, base):
     """Write base.png and base.svg atomically; return their paths."""
     out = []
     for fmt in ("png", "svg"):
         buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, dpi=110, bbox_inches="tight")
+        fig.savefig(buf, format=fmt, dpi=110, bbox_inches="tight",
+                    metadata={"Date": None} if fmt == "svg" else None)
         path = "%s.%s" % (base, fmt)
-        bl.write_atomic(path, buf.getvalue())
+        data = buf.getvalue()
+        bl.write_atomic(path, _small_png(data) if fmt == "png" else data)
         out.append(path)
     plt.close(fig)
     return out
