@@ -368,6 +368,13 @@ class Run:
     def max_reps(self):
         return max((b.nreps for b in self.benches.values()), default=0)
 
+    def platform(self):
+        """What a number's scale depends on besides the code: the
+        architecture and whether it ran under an emulator."""
+        arch = self.ctx("arch", "?")
+        emu = self.ctx("emulated", "no")
+        return arch if emu.lower() in ("no", "") else "%s (emulated)" % arch
+
     def machine(self):
         """'host (cpu model, arch)' for figure titles."""
         bits = [self.ctx("cpu_model"), self.ctx("arch")]

@@ -4,8 +4,8 @@
   history.py --metric ns_per_page [--filter REGEX] results/<host>
 
 Runs are ordered by their time (the run id's UTC timestamp, else the JSON
-date). For each benchmark and backend the per-run value is the median over
-repetitions. A change point is flagged where the series steps by more
+date). For each benchmark, backend and platform (architecture, native or
+emulated) the per-run value is the median over repetitions. A change point is flagged where the series steps by more
 than --threshold percent and the step is significant (benchlib's
 change_points: with repetitions, Mann-Whitney U of the repetitions either
 side plus a t-test of the run medians against run-to-run scatter; without,
@@ -29,8 +29,9 @@ HIGHER_IS_BETTER = ("pages_per_s", "items_per_second")
 class Series:
     """One benchmark of one backend across runs."""
 
-    def __init__(self, backend, name):
-        self.backend, self.name = backend, name
+    def __init__(self, backend, name, platform=""):
+        self.backend, self.name, self.platform = backend, name, platform
+        self.show_platform = False
         self.runs, self.values, self.samples = [], [], []
         self.iterations = []
         self.exact = False
@@ -38,6 +39,8 @@ class Series:
 
     @property
     def label(self):
+        if self.show_platform:
+            return "%s [%s, %s]" % (self.name, self.backend, self.platform)
         return "%s [%s]" % (self.name, self.backend)
 
     def worse(self, before, after, metric):
@@ -50,6 +53,7 @@ def collect(runs, metric, pattern=None):
     rx = bl.regex(pattern)
     series = {}
     for run in runs:
+        plat = run.platform()
         for (be, name), b in sorted(run.benches.items()):
             if b.error or (rx and not rx.search(name) and not rx.search(
                     "%s [%s]" % (name, be))):
@@ -57,11 +61,15 @@ def collect(runs, metric, pattern=None):
             v = b.metric(metric)
             if not len(v):
                 continue
-            s = series.setdefault((be, name), Series(be, name))
+            # Native and emulated, x86_64 and arm64: separate series.
+            s = series.setdefault((plat, be, name), Series(be, name, plat))
             s.runs.append(run)
             s.values.append(float(np.median(v)))
             s.samples.append(v)
             s.iterations.append(b.min_iterations())
+    many = len({k[0] for k in series}) > 1
+    for s in series.values():
+        s.show_platform = many
     return [series[k] for k in sorted(series)]
 
 

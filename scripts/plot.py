@@ -461,6 +461,7 @@ def history_for(run, root, outdir, metric="ns_per_page", pattern=None):
         runs, _ = bl.find_runs(root)
     except bl.BenchError:
         return []
+    runs = [r for r in runs if r.platform() == run.platform()]
     if len(runs) < 2:
         return []
     series = history.collect(runs, metric, pattern)

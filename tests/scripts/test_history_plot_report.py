@@ -139,3 +139,18 @@ def test_plot_filter_limits_figures(tmp_path):
                           str(tmp_path))
     names = sorted(os.path.basename(f) for f in files)
     assert names == ["backends-tlbi.png", "backends-tlbi.svg", "tlbi.png", "tlbi.svg"]
+
+
+def test_history_keeps_platforms_apart(tmp_path):
+    root = tmp_path / "host"
+    shutil.copytree(HIST, root)
+    # An emulated arm64 run, newest, must not become a "step" of x86_64.
+    shutil.copytree(fixture("runs", "emulated"), root / "20261111T100000Z-emu")
+    out = str(tmp_path / "h.json")
+    history.main(["--metric", "ns_per_page", "--filter", "^map/.*count:512/.*walk:coherent",
+                  str(root), "--json", out])
+    series = json.load(open(out))["series"]
+    native = [s for s in series if s["backend"] == "libc" and len(s["runs"]) == 10]
+    assert len(native) == 1
+    assert [c["run"] for c in native[0]["change_points"]] == ["20261107T100000Z-c006"]
+    assert all(len(s["runs"]) == 1 for s in series if s not in native)
