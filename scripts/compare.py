@@ -301,6 +301,9 @@ def main(argv):
                             {"benchmark": k, "counter": n, "a": a, "b": b, "note": w}
                             for k, n, a, b, w in changes]})
     notes = {}
+    if len({r.platform() for r in runs}) > 1:
+        blocks.append("note: A ran on %s, B on %s: the ratios compare platforms, "
+                      "not code." % (runs[0].platform(), runs[1].platform()))
     for run in runs:
         for c in run.caveats():
             notes.setdefault(c, []).append(run.label)
