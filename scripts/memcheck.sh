@@ -10,12 +10,12 @@
 set -u
 
 usage() {
-	echo "usage: $0 <bench-binary>..." >&2
+	echo "memcheck: usage: $0 <bench-binary>... (make memcheck)" >&2
 	exit 2
 }
 [ $# -gt 0 ] || usage
 for b in "$@"; do
-	case "$b" in -*) echo "memcheck: unknown option '$b'" >&2; usage ;; esac
+	case "$b" in -*) echo "memcheck: unknown option '$b' (usage: $0 <bench-binary>...)" >&2; exit 2 ;; esac
 	[ -x "$b" ] || { echo "memcheck: '$b' is not an executable" >&2; exit 2; }
 done
 if [ -n "${RUNNER:-}" ]; then
