@@ -35,7 +35,7 @@ filter=${MEMCHECK_FILTER:-'^(map|unmap)/[^/]*/s1-4k/pgsize:4k/count:16/'}
 vg="valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
 --show-leak-kinds=definite,indirect,possible \
 --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes \
---num-callers=30"
+--num-callers=30 --suppressions=$(dirname "$0")/memcheck.supp"
 status=0
 
 run() {	# run <log> <cmd...>: one memcheck run, summarised in one line
@@ -44,13 +44,14 @@ run() {	# run <log> <cmd...>: one memcheck run, summarised in one line
 	rc=$?
 	errs=$(sed -nE 's/.*ERROR SUMMARY: ([0-9]+) errors.*/\1/p' "$log" | tail -n 1)
 	lost=$(sed -nE 's/.*definitely lost: ([0-9,]+) bytes.*/\1/p' "$log" | tail -n 1)
+	supp=$(sed -nE 's/.*suppressed: ([0-9,]+) bytes in ([0-9,]+) blocks.*/\1 bytes in \2 blocks/p' "$log" | tail -n 1)
 	if grep -q 'Failed to match any benchmarks' "$log.out"; then
 		echo "memcheck: $(basename "$log" .log): FAILED: the filter matched no benchmark, nothing was checked"
 		status=1
 		return
 	fi
 	if [ $rc = 0 ] && [ "${errs:-x}" = 0 ]; then
-		echo "memcheck: $(basename "$log" .log): 0 errors, ${lost:-0} bytes definitely lost: ok"
+		echo "memcheck: $(basename "$log" .log): 0 errors, ${lost:-0} bytes definitely lost: ok (suppressed: ${supp:-none}, benchmark registration, see scripts/memcheck.supp)"
 	else
 		echo "memcheck: $(basename "$log" .log): FAILED (exit $rc, ${errs:-?} errors, ${lost:-?} bytes definitely lost) — see $log"
 		grep -E '^==[0-9]+== (Invalid|Conditional|Use of|[0-9,]+ bytes in)' "$log" | head -n 5
