@@ -27,6 +27,7 @@
 #include <string.h>
 #include <asm/io.h>
 #include <linux/sizes.h>
+#include "arch/cpuinfo.h"
 #include "lib/matrix.h"
 
 #define POOL_BYTES	(256 * 1024)	/* calibration buffers: L2-resident on most cores */
@@ -36,6 +37,21 @@
 static const char *op_name(enum cache_op op)
 {
 	return op == CACHE_OP_CLEAN_INVAL ? "clean-inval" : "clean";
+}
+
+/*
+ * Under an emulator the clean instructions are no-ops: every flush row
+ * says so in its label, next to what was executed.
+ */
+static void label_emulation(struct gb_state *st)
+{
+	static char label[192];
+
+	if (!label[0])
+		snprintf(label, sizeof(label), "%s%s%s", arch_cache_describe(),
+			 cpuinfo_get()->emulated ? "; emulated, cleans cost nothing: only counts are real, " : "",
+			 cpuinfo_get()->emulated ? cpuinfo_emulation() : "");
+	gb_set_label(st, label);
 }
 
 static bool need_cache_support(struct gb_state *st)
@@ -104,7 +120,7 @@ static void bm_calib(struct gb_state *st, void *arg)
 	free(pool);
 	if (!n)
 		return;
-	gb_set_label(st, arch_cache_describe());
+	label_emulation(st);
 	gb_set_bytes_processed(st, n * sz);
 	gb_counter_set(st, "cache_lines", (double)cs.lines / n, GB_CNT_DEFAULT);
 	gb_counter_set(st, "barriers", (double)cs.barriers / n, GB_CNT_DEFAULT);
@@ -315,6 +331,8 @@ static void bm_walk(struct gb_state *st, void *arg)
 	gb_set_items_processed(st, n * wc->bc.pgcount);
 	bench_counters_report(st, &sum, n);
 	gb_counter_set(st, "cache_calls", (double)sum.cache.calls / n, GB_CNT_DEFAULT);
+	if (cpuinfo_get()->emulated)
+		label_emulation(st);
 	if (w.have_twin) {
 		gb_counter_set(st, "coherent_ns", (double)twin_ns / n, GB_CNT_DEFAULT);
 		gb_counter_set(st, "flush_ns", ((double)ns - (double)twin_ns) / n,
@@ -476,6 +494,8 @@ static void bm_batch(struct gb_state *st, void *arg)
 		gb_set_items_processed(st, n * c->pgcount);
 		bench_counters_report(st, &sum, n);
 		gb_counter_set(st, "cache_calls", (double)sum.cache.calls / n, GB_CNT_DEFAULT);
+		if (cpuinfo_get()->emulated)
+			label_emulation(st);
 	}
 out:
 	free(runs);
