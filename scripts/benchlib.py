@@ -187,7 +187,7 @@ class Bench:
             return float(rows[0]["pages"])
         field = "real_time" if self.real_time_based else "cpu_time"
         vals = [r["items_per_second"] * _ns(r, field) * 1e-9
-            for r in rows if _num(r.get("items_per_second"))]
+                for r in rows if _num(r.get("items_per_second"))]
         if not vals:
             return None
         v = float(np.median(vals))
@@ -218,7 +218,7 @@ class Bench:
                 return np.array([])
             return ppc * 1e9 / self.times_ns("real_time")
         return np.array([float(r[metric]) for r in self._rows()
-                 if _num(r.get(metric))], dtype=float)
+                         if _num(r.get(metric))], dtype=float)
 
     def counters(self):
         """User counters: name -> list of per-repetition values."""
@@ -226,7 +226,7 @@ class Bench:
         for r in self._rows():
             for k, v in r.items():
                 if k in ROW_KEYS or k in ("items_per_second",
-                              "bytes_per_second"):
+                                          "bytes_per_second"):
                     continue
                 if _num(v):
                     out.setdefault(k, []).append(float(v))
@@ -267,8 +267,8 @@ def load_json(path):
         doc = json.loads(raw.decode("utf-8", errors="replace"))
     except ValueError as e:
         raise BenchError("%s: not valid JSON, truncated or corrupt "
-                 "(line %s column %s)" % (path, getattr(e, "lineno", "?"),
-                             getattr(e, "colno", "?")))
+                         "(line %s column %s)" % (path, getattr(e, "lineno", "?"),
+                                                  getattr(e, "colno", "?")))
     if not isinstance(doc, dict) or not isinstance(doc.get("benchmarks"), list):
         raise BenchError("%s: not Google Benchmark JSON (no 'benchmarks' list)" % path)
     if not isinstance(doc.get("context", {}), dict):
@@ -297,7 +297,7 @@ def _add_rows(benches, doc, path, backend_hint):
             continue
         if not _num(row.get("real_time")) or not _num(row.get("cpu_time")):
             raise BenchError("%s: benchmark '%s' has no numeric real_time/cpu_time"
-                     % (path, row["name"]))
+                             % (path, row["name"]))
         if run_type == "aggregate":
             b.aggregates[str(row.get("aggregate_name", "?"))] = row
         else:
@@ -357,7 +357,7 @@ class Run:
             return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
         except ValueError:
             return datetime.fromtimestamp(os.path.getmtime(self.files[0]),
-                              timezone.utc)
+                                          timezone.utc)
 
     def backends(self):
         return sorted({b for b, _ in self.benches})
@@ -412,8 +412,9 @@ class Run:
         emu = self.ctx("emulated", "")
         if emu and emu.lower() not in ("no", "native", "false", "0"):
             out.append("Emulated (%s): times are emulator times, not hardware "
-                   "times; DC CVAC and barriers are no-ops in QEMU, so only "
-                   "the cache-maintenance counts mean anything." % emu)
+                       "times (not cycle-accurate); QEMU models no caches, so "
+                       "DC CVAC is a no-op there and only the cache-maintenance "
+                       "counts mean anything." % emu)
         cm = self.ctx("cache_maint")
         if cm and re.search(r"none|no-op|unavailable|not supported", cm, re.I):
             out.append("Cache maintenance: %s." % cm)
@@ -422,10 +423,10 @@ class Run:
             out.append("Hardware perf counters: %s." % pc)
         if self.max_reps() < 2:
             out.append("No repetitions: no error bars and no significance "
-                   "tests (make bench PROFILE=full runs 9).")
+                       "tests (make bench PROFILE=full runs 9).")
         if self.ctx("dirty") in ("1", "yes", "true", "True"):
             out.append("Built from a dirty tree (commit %s + local changes)."
-                   % self.ctx("commit", "?"))
+                       % self.ctx("commit", "?"))
         return out
 
 
@@ -576,7 +577,7 @@ def welch_from_aggregates(ba, bb, field="real_time"):
     if sa == 0 and sb == 0:
         return 1.0 if ma == mb else 0.0
     return float(stats.ttest_ind_from_stats(ma, sa, na, mb, sb, nb,
-                        equal_var=False).pvalue)
+                                            equal_var=False).pvalue)
 
 
 def bootstrap_ratio_ci(a, b, level=0.95, n=2000, seed=1):
@@ -758,7 +759,7 @@ def table(rows, header, align=None):
 
     def line(r):
         cells = [c.ljust(w) if a == "l" else c.rjust(w)
-             for c, w, a in zip(r, widths, align)]
+                 for c, w, a in zip(r, widths, align)]
         return "  ".join(cells).rstrip()
     sep = "  ".join("-" * w for w in widths)
     return "\n".join([line(header), sep] + [line(r) for r in rows])
