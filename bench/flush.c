@@ -31,7 +31,7 @@
 #include "lib/matrix.h"
 
 #define POOL_BYTES	(256 * 1024)	/* calibration buffers: L2-resident on most cores */
-#define MAX_SLOTS	1024		/* calls per round; bounds table memory */
+#define MAX_SLOTS	256		/* calls per round; bounds table memory */
 #define BATCH_COUNT	512
 
 static const char *op_name(enum cache_op op)
@@ -159,6 +159,20 @@ static void register_calib(void)
 
 /* ------------------------------------------- map/unmap, both walkers */
 
+/*
+ * Tables that @slots calls of @c may need in one domain: one per table
+ * span covered, twice over for the levels above, and a margin. A driver's
+ * pool (drvcache) is refilled to that outside the timed region.
+ */
+static int prepare_tables(const struct bench_case *c, const struct bench_layout *l,
+			  size_t slots, unsigned int domains)
+{
+	u64 span = (u64)c->pgsize * (c->cfg.granule / 8);
+	u64 tables = DIV_ROUND_UP((u64)slots * l->stride, span) * 2 + 8;
+
+	return backend_prepare(tables * domains);
+}
+
 struct walk_case {
 	struct bench_case bc;
 	bool unmap;		/* time unmap_pages, else map_pages */
@@ -234,6 +248,11 @@ static int walk_setup(struct gb_state *st, struct walk_run *w, const struct walk
 		return ret;
 	}
 	w->slots = min_t(size_t, w->l.slots, MAX_SLOTS);
+	ret = prepare_tables(&wc->bc, &w->l, w->slots, wc->bc.cfg.coherent ? 1 : 2);
+	if (ret) {
+		gb_skip_with_errorf(st, "backend_prepare: %s", strerror(-ret));
+		return ret;
+	}
 	ret = bench_domain_init(&w->bd, &wc->bc.cfg);
 	if (!ret && !wc->bc.cfg.coherent) {
 		twin_cfg.coherent = true;
@@ -454,6 +473,11 @@ static void bm_batch(struct gb_state *st, void *arg)
 		goto out;
 	}
 	slots = min_t(size_t, l.slots, MAX_SLOTS);
+	ret = prepare_tables(c, &l, slots, 1);
+	if (ret) {
+		gb_skip_with_errorf(st, "backend_prepare: %s", strerror(-ret));
+		goto out;
+	}
 	runs = calloc(slots, sizeof(*runs));
 	if (!runs || map_slots(bd.dom.ops, c, &l, slots) != slots ||
 	    find_runs(st, &bd, &l, c, slots, runs) ||
