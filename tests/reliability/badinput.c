@@ -15,12 +15,14 @@
  * mapped unwound; iommu_unmap of nothing or misaligned: 0 bytes.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/iommu.h>
 #include <linux/printk.h>
 #include <linux/sizes.h>
 #include "../../src/alloc/backend.h"
 #include "../../src/arch/cache.h"
+#include "../../src/pgtable/pgtable-stats.h"
 #include "../harness.h"
 #include "../lib/pt.h"
 
@@ -92,7 +94,8 @@ static void same_mappings(const char *what, const struct snap *a, const struct s
 	same("iommu_unmap(" #iova ", " #size ")", &__b, &__a);			\
 } while (0)
 
-static void bad_calls(enum io_pgtable_fmt fmt, size_t g, bool noncoherent)
+/* 1: the core can't build this table with this backend (said, not hidden). */
+static int bad_calls(enum io_pgtable_fmt fmt, size_t g, bool noncoherent)
 {
 	struct pt_cfg c = { .fmt = fmt, .granule = g, .ias = 40, .oas = 40,
 			    .noncoherent = noncoherent };
@@ -101,11 +104,20 @@ static void bad_calls(enum io_pgtable_fmt fmt, size_t g, bool noncoherent)
 	struct snap b, a;
 
 	backend_prepare(32);
-	REQUIRE(pt_domain_init(&pd, &c) == 0);
+	if (pt_domain_init(&pd, &c)) {
+		if (noncoherent && !pgtable_stats_get)
+			return 1;
+		test_fail(__FILE__, __LINE__, "pt_domain_init failed");
+		return 0;
+	}
 	/* Populated: pages, a block, a run across a table boundary. */
-	REQUIRE(iommu_map(&pd.dom, base, pa, 8 * g, RW, GFP_KERNEL) == 0);
-	REQUIRE(iommu_map(&pd.dom, 2 * blk, 2 * blk, blk, RW, GFP_KERNEL) == 0);
-	REQUIRE(iommu_map(&pd.dom, 6 * blk - 2 * g, pa + blk, 4 * g, RW, GFP_KERNEL) == 0);
+	if (iommu_map(&pd.dom, base, pa, 8 * g, RW, GFP_KERNEL) ||
+	    iommu_map(&pd.dom, 2 * blk, 2 * blk, blk, RW, GFP_KERNEL) ||
+	    iommu_map(&pd.dom, 6 * blk - 2 * g, pa + blk, 4 * g, RW, GFP_KERNEL)) {
+		test_fail(__FILE__, __LINE__, "populating the table failed");
+		pt_domain_release(&pd);
+		return 0;
+	}
 	backend_prepare(32);
 
 	BAD_MAP(-EINVAL, base + 16 * g, pa, 0, RW);			/* size 0 */
@@ -125,7 +137,13 @@ static void bad_calls(enum io_pgtable_fmt fmt, size_t g, bool noncoherent)
 	 * an already clean line, no byte changed: allowed here, on purpose.
 	 */
 	BAD_MAP_CLEAN(-EEXIST, 2 * blk + g, pa, g, RW, true);
-	BAD_MAP(-EEXIST, base, pa, blk, RW);				/* a block over pages */
+	/*
+	 * A block over live pages: -EEXIST from the suite's core (and current
+	 * mainline); 6.1 and 6.12 free the live table and map the block (the
+	 * caller's contract is to unmap first), so only ours is held to it.
+	 */
+	if (pgtable_stats_get)
+		BAD_MAP(-EEXIST, base, pa, blk, RW);
 
 	/* Overlap after a mapped prefix: -EEXIST and the prefix unwound. */
 	take(&pd, &b);
@@ -163,10 +181,13 @@ static void bad_calls(enum io_pgtable_fmt fmt, size_t g, bool noncoherent)
 	CHECK_EQ(iommu_unmap(&pd.dom, 2 * blk, blk), blk);
 	CHECK_EQ(iommu_unmap(&pd.dom, 6 * blk - 2 * g, 4 * g), 4 * g);
 	pt_domain_release(&pd);
+	return 0;
 }
 
 static void all_bad_calls(bool noncoherent)
 {
+	static char reason[160];
+	int skipped = 0;
 	static const enum io_pgtable_fmt fmts[] = { ARM_64_LPAE_S1, ARM_64_LPAE_S2 };
 	static const size_t grans[] = { SZ_4K, SZ_16K, SZ_64K };
 	struct alloc_stats st0, st1;
@@ -177,9 +198,16 @@ static void all_bad_calls(bool noncoherent)
 	backend_stats(&st0);
 	for (f = 0; f < 2; f++)
 		for (g = 0; g < 3; g++)
-			bad_calls(fmts[f], grans[g], noncoherent);
+			skipped += bad_calls(fmts[f], grans[g], noncoherent);
 	backend_stats(&st1);
 	CHECK_EQ(st1.bytes_held, st0.bytes_held);
+	if (skipped == 6) {
+		snprintf(reason, sizeof(reason),
+			 "this kernel tree cannot make a non-coherent table on the %s backend (no DMA API)",
+			 backend_name());
+		SKIP(reason);
+	}
+	CHECK_EQ(skipped, 0);
 }
 
 TEST(badinput_iommu_core_calls_coherent)
