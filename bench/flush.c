@@ -233,12 +233,26 @@ struct walk_run {
 	struct bench_domain bd, twin;	/* twin: coherent, for non-coherent rows */
 	bool have_twin;
 	size_t slots;
+	u64 bytes_held;		/* backend's, with the measured domain alone */
 };
+
+/* Build every table of the layout once, then leave the slots unmapped. */
+static int warm(struct gb_state *st, struct bench_domain *bd,
+		const struct walk_case *wc, const struct walk_run *w)
+{
+	if (map_slots(bd->dom.ops, &wc->bc, &w->l, w->slots) == w->slots &&
+	    unmap_slots(bd->dom.ops, &wc->bc, &w->l, w->slots) == w->slots)
+		return 0;
+	gb_skip_with_errorf(st, "warm-up map/unmap of %zu x %zu failed",
+			    wc->bc.pgcount, wc->bc.pgsize);
+	return -EIO;
+}
 
 /* Domains with every table of the layout present; 0 or -errno (skipped). */
 static int walk_setup(struct gb_state *st, struct walk_run *w, const struct walk_case *wc)
 {
 	struct bench_cfg twin_cfg = wc->bc.cfg;
+	struct alloc_stats as;
 	int ret;
 
 	memset(w, 0, sizeof(*w));
@@ -254,26 +268,23 @@ static int walk_setup(struct gb_state *st, struct walk_run *w, const struct walk
 		return ret;
 	}
 	ret = bench_domain_init(&w->bd, &wc->bc.cfg);
-	if (!ret && !wc->bc.cfg.coherent) {
-		twin_cfg.coherent = true;
-		ret = bench_domain_init(&w->twin, &twin_cfg);
-		w->have_twin = !ret;
-	}
 	if (ret) {
 		gb_skip_with_errorf(st, "domain init: %s", strerror(-ret));
 		return ret;
 	}
-	/* Warm: build every table once, then leave the slots unmapped. */
-	if (map_slots(w->bd.dom.ops, &wc->bc, &w->l, w->slots) != w->slots ||
-	    unmap_slots(w->bd.dom.ops, &wc->bc, &w->l, w->slots) != w->slots ||
-	    (w->have_twin &&
-	     (map_slots(w->twin.dom.ops, &wc->bc, &w->l, w->slots) != w->slots ||
-	      unmap_slots(w->twin.dom.ops, &wc->bc, &w->l, w->slots) != w->slots))) {
-		gb_skip_with_errorf(st, "warm-up map/unmap of %zu x %zu failed",
-				    wc->bc.pgcount, wc->bc.pgsize);
-		return -EIO;
+	ret = warm(st, &w->bd, wc, w);
+	backend_stats(&as);
+	w->bytes_held = as.bytes_held;
+	if (ret || wc->bc.cfg.coherent)
+		return ret;
+	twin_cfg.coherent = true;
+	ret = bench_domain_init(&w->twin, &twin_cfg);
+	if (ret) {
+		gb_skip_with_errorf(st, "coherent twin domain init: %s", strerror(-ret));
+		return ret;
 	}
-	return 0;
+	w->have_twin = true;
+	return warm(st, &w->twin, wc, w);
 }
 
 static void walk_release(struct walk_run *w)
@@ -353,6 +364,8 @@ static void bm_walk(struct gb_state *st, void *arg)
 	if (cpuinfo_get()->emulated)
 		label_emulation(st);
 	if (w.have_twin) {
+		/* Not the twin's tables: what this row's domain holds, as map/ reports it. */
+		gb_counter_set(st, "pgtable_bytes", (double)w.bytes_held, GB_CNT_DEFAULT);
 		gb_counter_set(st, "coherent_ns", (double)twin_ns / n, GB_CNT_DEFAULT);
 		gb_counter_set(st, "flush_ns", ((double)ns - (double)twin_ns) / n,
 			       GB_CNT_DEFAULT);
