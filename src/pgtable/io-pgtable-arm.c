@@ -338,24 +338,6 @@ static void free_subtree(struct lpae_pgtable *d, int lvl, lpae_pte *table)
 	free_table(d, table, table_bytes(d, lvl));
 }
 
-/* True if no leaf is reachable from @table at @lvl. */
-static bool subtree_empty(const struct lpae_pgtable *d, int lvl,
-			  const lpae_pte *table)
-{
-	unsigned int i, n = lvl_entries(d, lvl);
-
-	for (i = 0; i < n; i++) {
-		lpae_pte pte = READ_ONCE(table[i]);
-
-		if (!pte)
-			continue;
-		if (!pte_is_table(pte, lvl) ||
-		    !subtree_empty(d, lvl + 1, table_of(d, pte)))
-			return false;
-	}
-	return true;
-}
-
 static bool quiet(const struct lpae_pgtable *d)
 {
 	return d->iop.cfg.quirks & IO_PGTABLE_QUIRK_NO_WARN;
@@ -436,9 +418,12 @@ static lpae_pte install_table(struct lpae_pgtable *d, lpae_pte *table,
 }
 
 /*
- * Blocks may replace empty tables (left behind by earlier unmaps) but never
- * live mappings: check the whole run before changing anything, so that
- * -EEXIST leaves the tables exactly as they were.
+ * A block replaces whatever next-level table is in its way, live or not:
+ * 6.1, 6.12 and mainline all unmap and free the table (its leaves go with
+ * it, unreported to any gather) and install the block. Only an existing
+ * leaf is an overlap. The whole run is checked before anything changes, so
+ * that -EEXIST leaves the tables exactly as they were (the kernel may have
+ * dropped tables earlier in the run by then; we don't).
  */
 static int check_leaf_run(struct lpae_pgtable *d, lpae_pte *table,
 			  unsigned int idx, unsigned int n, int lvl)
@@ -448,10 +433,7 @@ static int check_leaf_run(struct lpae_pgtable *d, lpae_pte *table,
 	for (i = 0; i < n; i++) {
 		lpae_pte pte = READ_ONCE(table[idx + i]);
 
-		if (!pte)
-			continue;
-		if (pte_is_table(pte, lvl) &&
-		    subtree_empty(d, lvl + 1, table_of(d, pte)))
+		if (!pte || pte_is_table(pte, lvl))
 			continue;
 		WARN(!quiet(d), "io-pgtable: map over a live mapping (level %d)", lvl);
 		return -EEXIST;
@@ -459,9 +441,9 @@ static int check_leaf_run(struct lpae_pgtable *d, lpae_pte *table,
 	return 0;
 }
 
-static void drop_empty_tables(struct lpae_pgtable *d, lpae_pte *table,
-			      unsigned int idx, unsigned int n, int lvl,
-			      unsigned long iova)
+static void drop_tables(struct lpae_pgtable *d, lpae_pte *table,
+			unsigned int idx, unsigned int n, int lvl,
+			unsigned long iova)
 {
 	u64 bsz = block_size(d, lvl);
 	unsigned int i;
@@ -488,7 +470,7 @@ static int map_leaves(struct lpae_pgtable *d, lpae_pte *table, unsigned int idx,
 	ret = check_leaf_run(d, table, idx, n, lvl);
 	if (ret)
 		return ret;
-	drop_empty_tables(d, table, idx, n, lvl, iova);
+	drop_tables(d, table, idx, n, lvl, iova);
 
 	attrs |= lvl == LPAE_LAST_LEVEL ? DESC_PAGE : DESC_BLOCK;
 	for (i = 0; i < n; i++)
