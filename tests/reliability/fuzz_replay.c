@@ -2,7 +2,7 @@
 /*
  * Replay every file of tests/fuzz/corpus and tests/fuzz/regressions through
  * the fuzz decoder and checker, in every test binary (so against every
- * backend and core, with or without libFuzzer), plus a few thousand
+ * backend and core, with or without libFuzzer), plus a thousand
  * deterministic random inputs (TEST_SEED) so that plain `make test`
  * exercises the checker too.
  */
@@ -100,7 +100,7 @@ static uint64_t rng_next(uint64_t *s)
 
 TEST(fuzz_random_inputs)
 {
-	unsigned int i, j, n = test_quick() ? 300 : 3000;
+	unsigned int i, j, n = test_quick() ? 200 : 1000;
 	uint64_t seed = test_seed() | 1;
 	unsigned char buf[768];
 	struct fuzz_ops_stats st;

@@ -7,7 +7,7 @@
  * bound), every mapping is checked when it is unmapped, and when the
  * tables are freed the backend must be back at its starting value.
  *
- * Short form in every test run (0.5 s, 0.2 s with --quick). The long form
+ * Short form in every test run (0.3 s, 0.1 s with --quick). The long form
  * is `make soak SECONDS=N` (scripts/soak.sh): SOAK_SECONDS=N runs it, and
  * SOAK_CSV=<file> writes one sample line per interval:
  *   t_s,cycle,fmt,granule,live_bytes,table_bytes,backend_pages_held,backend_bytes_held
@@ -162,7 +162,7 @@ static double soak_seconds(void)
 
 	if (e && *e)
 		return atof(e);
-	return test_quick() ? 0.2 : 0.5;
+	return test_quick() ? 0.1 : 0.3;
 }
 
 TEST(soak_map_unmap_memory_returns)
@@ -240,7 +240,7 @@ TEST(soak_map_unmap_memory_returns)
 		       (unsigned long long)peak_pages, (unsigned long long)st.pages_held);
 	}
 	CHECK(maps > 100);
-	CHECK(samples >= 2);
+	CHECK(samples >= 1);
 	/* Held pages return to their starting value. */
 	CHECK_EQ(st.bytes_held, st0.bytes_held);
 	CHECK_EQ(st.pages_held, st0.pages_held);
