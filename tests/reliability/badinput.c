@@ -137,13 +137,6 @@ static int bad_calls(enum io_pgtable_fmt fmt, size_t g, bool noncoherent)
 	 * an already clean line, no byte changed: allowed here, on purpose.
 	 */
 	BAD_MAP_CLEAN(-EEXIST, 2 * blk + g, pa, g, RW, true);
-	/*
-	 * A block over live pages: -EEXIST from the suite's core (and current
-	 * mainline); 6.1 and 6.12 free the live table and map the block (the
-	 * caller's contract is to unmap first), so only ours is held to it.
-	 */
-	if (pgtable_stats_get)
-		BAD_MAP(-EEXIST, base, pa, blk, RW);
 
 	/* Overlap after a mapped prefix: -EEXIST and the prefix unwound. */
 	take(&pd, &b);

@@ -6,14 +6,13 @@
  * (iova, size, paddr), sorted, and the entries where a table may exist
  * ("marks", one sorted set per level; "sure" once a map through that entry
  * succeeded, "maybe" when a failed map may have left it). Every call's
- * result is predicted from the model before the call is made. Where cores
- * legitimately differ — a block over an empty table (the suite's core and
- * 6.12 replace it, others may say -EEXIST), a map over live smaller
- * mappings (6.12 silently replaces them) — the checker accepts each
- * documented outcome and the model follows the one that happened; where a
- * kernel core's result is undefined the op is not issued. Partial unmaps
- * of blocks are left to the unit tests: they are turned into whole-block
- * unmaps here.
+ * result is predicted from the model before the call is made, by the rules
+ * every core shares (a leaf in the way is -EEXIST, a table in the way is
+ * replaced, live or not). Where cores differ — what a failed map has
+ * already changed, IOVAs past 2^ias — the model follows each core's
+ * documented behaviour or the op is not issued. Partial unmaps of blocks
+ * (split in 6.1/6.12, refused by ours and mainline) are left to the unit
+ * tests: they are turned into whole-block unmaps here.
  *
  * No harness calls: the libFuzzer target links this without tests/harness.
  */
@@ -107,27 +106,16 @@ static const struct ref_leaf *leaf_at(const struct fz *f, u64 a)
 	return ref_lookup(&f->ref, a);
 }
 
-/* Live leaves overlapping [lo, hi): how many, and the smallest and largest sizes. */
-static size_t live_in2(const struct fz *f, u64 lo, u64 hi, u64 *minsize, u64 *maxsize)
+/* Live leaves overlapping [lo, hi): how many, and the largest's size. */
+static size_t live_in(const struct fz *f, u64 lo, u64 hi, u64 *maxsize)
 {
 	size_t i = ref_find(&f->ref, lo), n = 0;
 
 	*maxsize = 0;
-	*minsize = ~0ULL;
-	for (; i < f->ref.n && f->ref.v[i].iova < hi; i++, n++) {
+	for (; i < f->ref.n && f->ref.v[i].iova < hi; i++, n++)
 		if (f->ref.v[i].size > *maxsize)
 			*maxsize = f->ref.v[i].size;
-		if (f->ref.v[i].size < *minsize)
-			*minsize = f->ref.v[i].size;
-	}
 	return n;
-}
-
-static size_t live_in(const struct fz *f, u64 lo, u64 hi, u64 *maxsize)
-{
-	u64 minsize;
-
-	return live_in2(f, lo, hi, &minsize, maxsize);
 }
 
 static void leaf_insert(struct fz *f, u64 iova, u64 size, u64 paddr, int prot)
@@ -356,31 +344,48 @@ static void check_lookup(struct fz *f, u64 iova)
 /* ------------------------------------------------------------ ops */
 
 /* map_pages of @n x @p at @iova -> @paddr, checked. */
+/*
+ * The rule every core follows (6.1, 6.12, mainline, ours): a leaf in the
+ * way — a block above the run, or a leaf of this size in it — is -EEXIST;
+ * a next-level table in the way, live or not, is freed and replaced by the
+ * new leaf. Ours checks the whole run first and changes nothing on
+ * -EEXIST; kernel trees have already freed the tables of the entries
+ * before the first leaf by then. Returns the index of that leaf, or @n.
+ */
+static u64 first_leaf_in_run(const struct fz *f, u64 iova, u64 p, u64 n, bool *above)
+{
+	const struct ref_leaf *l = leaf_at(f, iova);
+	u64 k;
+
+	*above = l && l->size > p;
+	if (*above)
+		return 0;
+	for (k = 0; k < n; k++) {
+		l = leaf_at(f, iova + k * p);
+		if (l && l->size >= p)
+			return k;
+	}
+	return n;
+}
+
+/* Entries [iova, iova + len) are now leaves (or empty): tables and leaves under them are gone. */
+static void replace_tables(struct fz *f, u64 iova, u64 len, int i)
+{
+	leaf_remove(f, iova, iova + len);
+	marks_clear(f, iova, iova + len, i + 1);
+}
+
+/* map_pages of @n x @p at @iova -> @paddr, checked. */
 static void do_map_pages(struct fz *f, u64 iova, u64 paddr, u64 p, u64 n, int prot)
 {
 	int i = lvl_of(f, p);
-	u64 len = n * p, minsize, maxsize, k, fails;
-	size_t live, mapped = 0;
-	int ret, want_ret = 0;
-	bool maybe_eexist = false;
+	u64 len = n * p, k, fails, clash;
+	size_t mapped = 0;
+	int ret, want_ret;
+	bool above;
 
-	live = live_in2(f, iova, iova + len, &minsize, &maxsize);
-	/*
-	 * Live smaller mappings under a block: ours says -EEXIST, but 6.1 and
-	 * 6.12 free such tables, live or not, and map the block (or fail on a
-	 * later entry having freed earlier ones). Not issued to kernel trees.
-	 */
-	if (live && minsize < p && !f->own_core)
-		return;
-	if (live)
-		want_ret = -EEXIST;
-	for (k = 0; !live && k < n; k++) {
-		int m = mark_get(f, i, iova + k * p);
-
-		/* An empty table where the block goes: ours replaces it, others may refuse. */
-		if (m && !f->own_core)
-			maybe_eexist = true;
-	}
+	clash = first_leaf_in_run(f, iova, p, n, &above);
+	want_ret = clash < n ? -EEXIST : 0;
 
 	backend_prepare(NLVL);
 	fails = failures_now();
@@ -398,8 +403,6 @@ static void do_map_pages(struct fz *f, u64 iova, u64 paddr, u64 p, u64 n, int pr
 		marks_for_walk(f, iova, len, i, false);
 		return;
 	}
-	if (want_ret == 0 && ret == -EEXIST && maybe_eexist)
-		want_ret = -EEXIST;
 	if (ret != want_ret) {
 		fz_fail(f, "map_pages(%#llx -> %#llx, %#llx x %llu, prot %#x) = %d, want %d",
 			(unsigned long long)iova, (unsigned long long)paddr,
@@ -410,9 +413,8 @@ static void do_map_pages(struct fz *f, u64 iova, u64 paddr, u64 p, u64 n, int pr
 		totals.errors++;
 		if (mapped)
 			fz_fail(f, "map_pages failed with %d but reports %zu mapped", ret, mapped);
-		/* 6.1/6.12 free empty tables of the run before they meet the live entry. */
-		if (!f->own_core)
-			marks_demote(f, iova, iova + len);
+		if (!f->own_core && !above)
+			replace_tables(f, iova, clash * p, i);
 		return;
 	}
 	if (mapped != len) {
@@ -422,8 +424,7 @@ static void do_map_pages(struct fz *f, u64 iova, u64 paddr, u64 p, u64 n, int pr
 		return;
 	}
 	totals.mapped++;
-	/* Any empty table under the new leaves is gone. */
-	marks_clear(f, iova, iova + len, i + 1);
+	replace_tables(f, iova, len, i);
 	for (k = 0; k < n; k++)
 		leaf_insert(f, iova + k * p, p, paddr + k * p, prot);
 	marks_for_walk(f, iova, len, i, true);
@@ -518,8 +519,7 @@ static u64 pieces(const struct fz *f, u64 iova, u64 paddr, u64 len)
 static void do_iommu_map(struct fz *f, u64 iova, u64 paddr, u64 len, int prot)
 {
 	u64 maxsize, a, pa, left;
-	bool maybe_eexist = false;
-	int ret, j;
+	int ret;
 	u64 fails;
 
 	if (iova + len > (1ULL << f->ias) || paddr + len > (1ULL << f->oas))
@@ -528,12 +528,6 @@ static void do_iommu_map(struct fz *f, u64 iova, u64 paddr, u64 len, int prot)
 		return;		/* overlaps are the map_pages op's business */
 	if (pieces(f, iova, paddr, len) > MAX_PIECES)
 		return;		/* 16 x 1G of 4K pages: minutes, not a better test */
-	for (j = 1; j < NLVL && !f->own_core; j++) {
-		u64 s = f->lvl_size[j];
-
-		for (a = iova & ~(s - 1); s && a < iova + len; a += s)
-			maybe_eexist |= mark_get(f, j, a) != 0;
-	}
 
 	backend_prepare(NLVL * 8);
 	fails = failures_now();
@@ -542,8 +536,8 @@ static void do_iommu_map(struct fz *f, u64 iova, u64 paddr, u64 len, int prot)
 	      (unsigned long long)paddr, (unsigned long long)len, ret);
 	f->op++;
 	totals.ops++;
-	if (check_enomem(f, ret, fails, "iommu_map") || (ret == -EEXIST && maybe_eexist)) {
-		totals.enomem += ret == -ENOMEM;
+	if (check_enomem(f, ret, fails, "iommu_map")) {
+		totals.enomem++;
 		/*
 		 * The core unwound the partial map with iommu_unmap, whose larger
 		 * page sizes may free tables that were there before; and some it
