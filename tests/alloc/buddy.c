@@ -5,6 +5,7 @@
  * the arena's own physical address space, page-sized minimum blocks,
  * node recording, and the DMA-API semantics of the incoherent calls.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <asm/io.h>
@@ -404,4 +405,77 @@ TEST(buddy_freed_tables_are_poisoned_under_asan)
 	iommu_free_pages(p);
 	CHECK(__asan_address_is_poisoned(p));
 	CHECK(__asan_address_is_poisoned(p + SZ_8K - 1));
+}
+
+struct churn_arg {
+	struct buddy *b;
+	u64 seed;
+	u64 tag;
+	int bad;
+};
+
+/* Random alloc/free on a shared region; each block carries its owner's tag. */
+static void *core_churn(void *p)
+{
+	struct churn_arg *a = p;
+	struct { u64 *p; unsigned int order; } live[32];
+	int n = 0, i, j;
+
+	for (i = 0; i < 3000; i++) {
+		if (n < 32 && (n == 0 || rng_next(&a->seed) % 2)) {
+			unsigned int order = rng_next(&a->seed) % 4;
+			u64 *blk = buddy_alloc(a->b, order);
+
+			if (!blk)
+				continue;	/* the other thread holds the rest */
+			if (blk[0] || blk[(PAGE_SIZE << order) / 8 - 1])
+				a->bad++;	/* not zeroed: someone else wrote it */
+			blk[0] = blk[(PAGE_SIZE << order) / 8 - 1] = a->tag;
+			live[n].p = blk;
+			live[n++].order = order;
+		} else {
+			j = rng_next(&a->seed) % n;
+			if (live[j].p[0] != a->tag ||
+			    live[j].p[(PAGE_SIZE << live[j].order) / 8 - 1] != a->tag)
+				a->bad++;
+			if (buddy_free(a->b, live[j].p) != (int)live[j].order)
+				a->bad++;
+			live[j] = live[--n];
+		}
+	}
+	while (n--)
+		if (buddy_free(a->b, live[n].p) != (int)live[n].order)
+			a->bad++;
+	return NULL;
+}
+
+TEST(buddy_core_two_threads_share_a_region_safely)
+{
+	size_t size = 2 * REGION_ALIGN;
+	struct churn_arg a[2] = {
+		{ .seed = test_seed() | 1, .tag = 0x1111 },
+		{ .seed = (test_seed() << 1) | 3, .tag = 0x2222 },
+	};
+	struct buddy_stats st0, st;
+	pthread_t t[2];
+	struct buddy b;
+	void *mem = region(size);
+	int i;
+
+	REQUIRE(mem);
+	REQUIRE(buddy_init(&b, mem, 0, size, REGION_ORDER, BUDDY_ZERO_ON_ALLOC) == 0);
+	buddy_get_stats(&b, &st0);
+	for (i = 0; i < 2; i++) {
+		a[i].b = &b;
+		REQUIRE(pthread_create(&t[i], NULL, core_churn, &a[i]) == 0);
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		CHECK_EQ(a[i].bad, 0);
+	}
+	buddy_get_stats(&b, &st);
+	CHECK(same_shape(&st0, &st));
+	CHECK(st.splits > 0 && st.merges > 0);
+	buddy_destroy(&b);
+	buddy_unmap_region(mem, size, REGION_ALIGN);
 }
