@@ -8,14 +8,33 @@
  * API, drvcache on iommu-pages, and any WARN fails the test), and an
  * injected allocation failure is -ENOMEM with nothing left behind.
  */
+#include <stdio.h>
 #include <string.h>
 #include <linux/sizes.h>
 #include "../../src/alloc/backend.h"
 #include "../../src/iommu-core/iommu-core.h"
 #include "../harness.h"
+#include "kcore.h"
 
 #define IOVA_BASE	0x40000000UL
 #define PA_BASE		0x80000000ULL
+
+/*
+ * Kernel trees before iommu_pages_*_incoherent DMA-map every non-coherent
+ * table; a backend without a DMA API (hyp) cannot serve them, which is the
+ * very point of the reference mail. Say so instead of failing.
+ */
+static const char *noncoherent_impossible(void)
+{
+	static char reason[160];
+
+	if (backend_has_dma_api() || pgtable_core_has(CORE_F_IOMMU_PAGES_SZ))
+		return NULL;
+	snprintf(reason, sizeof(reason),
+		 "core %s DMA-maps non-coherent tables; the %s backend has no DMA API",
+		 pgtable_core_name(), backend_name());
+	return reason;
+}
 
 static int domain(struct iommu_domain *d, struct tlb_model **tlb, bool coherent)
 {
@@ -48,6 +67,8 @@ static void map_check_unmap(bool coherent)
 	struct tlb_model *tlb;
 	unsigned long off;
 
+	if (!coherent && noncoherent_impossible())
+		SKIP(noncoherent_impossible());
 	backend_stats(&s0);
 	REQUIRE(domain(&d, &tlb, coherent) == 0);
 	CHECK_EQ(iommu_map(&d, IOVA_BASE, PA_BASE, SZ_4M, IOMMU_READ | IOMMU_WRITE,
@@ -98,7 +119,8 @@ TEST(backend_core_injected_failure_is_enomem_and_leaks_nothing)
 	int nth, failed = 0;
 
 	backend_stats(&s0);
-	REQUIRE(domain(&d, &tlb, false) == 0);
+	/* Non-coherent where possible: it has the most to unwind on failure. */
+	REQUIRE(domain(&d, &tlb, noncoherent_impossible() != NULL) == 0);
 	shim_printk_quiet(true);
 	/* Fail each of the first table allocations of a fresh 1 GiB region in turn. */
 	for (nth = 1; nth <= 3; nth++) {
