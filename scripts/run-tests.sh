@@ -19,13 +19,17 @@ tally() {	# $1: log file; adds its closing "N passed, M failed[, K skipped]" lin
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
 }
 
+# A hung binary (a deadlock, or an emulator stuck in a syscall) must fail
+# the run, not stall it: each binary gets TEST_TIMEOUT seconds.
+TEST_TIMEOUT=${TEST_TIMEOUT:-900}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for bin in "$@"; do
 	echo "== $bin ${RUNNER:+(under $RUNNER)}"
-	${RUNNER:-} "$bin" ${TEST_ARGS:-} >"$log" 2>&1
+	timeout -k 10 "$TEST_TIMEOUT" ${RUNNER:-} "$bin" ${TEST_ARGS:-} >"$log" 2>&1
 	rc=$?
 	grep -vE ' ok$' "$log"
+	[ $rc = 124 ] && echo "run-tests: $bin timed out after $TEST_TIMEOUT s" >&2
 	[ $rc = 0 ] || status=1
 	tally "$log" "$bin"
 done
