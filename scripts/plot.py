@@ -334,7 +334,8 @@ def plot_coherence(run, outdir):
     backends = sorted({be for be, _ in pairs})
     be0 = "libc" if "libc" in backends else backends[0]
     keys = sorted(n for be, n in pairs if be == be0)[:ROWS_PER_FIGURE]
-    fig, (ax, ax2) = plt.subplots(1, 2, layout="constrained", figsize=(14, 1.5 + 0.32 * len(keys)),
+    fig, (ax, ax2) = plt.subplots(1, 2, layout="constrained", sharey=True,
+                                  figsize=(14, 1.5 + 0.32 * len(keys)),
                                   gridspec_kw={"width_ratios": [3, 2]})
     y = np.arange(len(keys))[::-1]
     allv = []
@@ -371,8 +372,7 @@ def plot_coherence(run, outdir):
         counts += xs
         ax2.barh(y + (0.2 if j == 0 else -0.2), xs, 0.4, label=label,
                  color=COLORS[2 + j])
-    ax2.set_yticks(y)
-    ax2.set_yticklabels([])
+    # sharey: the rows line up with the time panel's labels.
     log2 = log_if_wide(ax2, counts, "x")
     ax2.set_xlabel("per page, non-coherent walker (count%s)"
                    % (", log scale" if log2 else ""))
@@ -390,7 +390,11 @@ def plot_history(series, metric, base, runs):
 
     series: history.Series objects (with .runs, .values, .samples, .points).
     """
-    chosen = sorted(series, key=lambda s: (not s.points, s.label))[:MAX_PANELS]
+    # Series with change points first, then the plain map/unmap rows.
+    plain = {k: i for i, k in enumerate(_pick([s.name for s in series], len(series)))}
+    chosen = sorted(series, key=lambda s: (
+        not s.points, _concern(s.name) not in ("map", "unmap"),
+        plain[s.name], s.label))[:MAX_PANELS]
     cols = min(2, len(chosen))
     rows = (len(chosen) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, layout="constrained", figsize=(7 * cols, 3.4 * rows),
@@ -430,7 +434,8 @@ def plot_history(series, metric, base, runs):
                  "change point (significant step)" % (
                      metric, host, len(runs), runs[0].label, last.label),
                  fontsize=10)
-    notes = ["%d of %d series shown (those with change points first)."
+    notes = ["%d of %d series shown (those with change points first, then "
+             "plain map/unmap rows)."
              % (len(chosen), len(series))] if len(series) > len(chosen) else []
     notes += ["Points: median over repetitions; error bars: interquartile range."]
     notes += [c for c in last.caveats() if not c.startswith("No repetitions")]
@@ -461,7 +466,9 @@ def history_for(run, root, outdir, metric="ns_per_page", pattern=None):
         runs, _ = bl.find_runs(root)
     except bl.BenchError:
         return []
-    runs = [r for r in runs if r.platform() == run.platform()]
+    # Same platform, and nothing newer than the run being plotted.
+    runs = [r for r in runs if r.platform() == run.platform() and
+            (r.time, r.label) <= (run.time, run.label)]
     if len(runs) < 2:
         return []
     series = history.collect(runs, metric, pattern)
