@@ -280,6 +280,13 @@ static void idle(struct smmuv3 *s, u32 cons)
 	}
 	pthread_mutex_lock(&s->lock);
 	__atomic_store_n(&s->sleeping, 1, __ATOMIC_SEQ_CST);
+	/*
+	 * Store "sleeping", then load prod; the producer stores prod, then
+	 * loads "sleeping": a Dekker pair that needs a full barrier on both
+	 * sides. Seq-cst accesses alone should do, but qemu-aarch64 7.2 has
+	 * been seen to reorder STLR/LDAR on an x86 host and lose the wake-up.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	while ((cmdq_empty(__atomic_load_n(&s->prod, __ATOMIC_SEQ_CST), cons, s->shift) ||
 		__atomic_load_n(&s->paused, __ATOMIC_SEQ_CST)) &&
 	       !__atomic_load_n(&s->stop, __ATOMIC_SEQ_CST))
@@ -327,6 +334,7 @@ static void publish(struct smmuv3 *s)
 	s->batched = 0;
 	/* Seq-cst pairs with the consumer's "sleeping" store: no lost wake-up. */
 	__atomic_store_n(&s->prod, s->lprod, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* see idle() */
 	ring_doorbell(s);
 }
 
