@@ -137,3 +137,13 @@ def test_counters_equal_allows_batch_rounding_only():
     assert not bl.counters_equal(1 / 256, 1 / 128, 9990)
     assert not bl.counters_equal(512, 513, 100)
     assert bl.counters_equal(512, 512, 1)
+
+
+def test_write_atomic_files_are_readable(tmp_path):
+    p = tmp_path / "r.html"
+    old = os.umask(0o022)
+    try:
+        bl.write_atomic(str(p), "x")
+    finally:
+        os.umask(old)
+    assert (p.stat().st_mode & 0o777) == 0o644
