@@ -74,8 +74,9 @@ controlled record -q -g --call-graph "${PERF_CALLGRAPH:-dwarf}" -F "${PERF_FREQ:
 
 perf report -i "$data_dir/$tag.data" --stdio --no-children --sort symbol \
 	--percent-limit 0.5 -g none 2>/dev/null >"$out/$tag.report.txt"
-perf report -i "$data_dir/$tag.data" --stdio --children --sort symbol \
-	--percent-limit 2 -g caller,0.5,callee --max-stack 12 2>/dev/null >"$out/$tag.callgraph.txt"
+# Where each hot symbol was called from (inlined frames named), hottest first.
+perf report -i "$data_dir/$tag.data" --stdio --no-children --sort symbol \
+	--percent-limit 2 -g caller,0.5,callee,function --max-stack 12 2>/dev/null >"$out/$tag.callgraph.txt"
 if ! grep -q '%' "$out/$tag.report.txt"; then
 	die "perf recorded no samples in the timed loops (was the benchmark built with src/arch/perfcount hooks in shims/gbench?)"
 fi
@@ -87,7 +88,7 @@ controlled stat -x, -e "$stat_events" -o "$out/$tag.stat.csv" >/dev/null 2>"$out
 	echo "benchmark: $bench"
 	echo "binary: $bin"
 	echo "event: $PERF_EVENT (events enabled only inside timed loops)"
-	echo "perf.data: $data_dir/$tag.data"
+	echo "perf.data: $data_dir/$tag.data; call chains: $out/$tag.callgraph.txt"
 	echo "top symbols (self %):"
 	grep -E '^ +[0-9.]+%' "$out/$tag.report.txt" | head -n 15
 	echo "perf stat (timed loops only):"
