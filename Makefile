@@ -144,7 +144,8 @@ plot:
 	@$(PYTHON) scripts/plot.py $(RUN) $(if $(FILTER),--filter '$(FILTER)')
 
 report:
-	@$(PYTHON) scripts/report.py $(RUN) $(if $(FILTER),--filter '$(FILTER)') $(if $(BASELINE),--baseline $(BASELINE))
+	@$(PYTHON) scripts/report.py $(RUN) $(if $(FILTER),--filter '$(FILTER)') $(if $(BASELINE),--baseline $(BASELINE)) \
+		$(if $(TIME),--time $(TIME))
 
 perf: deps
 	@$(MAKE) --no-print-directory $(BIN)/bench-$(or $(BACKEND),libc)
@@ -176,7 +177,7 @@ help:
 	@echo '  compare          A=<run> B=<run>, or RUN=<run> BY=backend|core [THRESHOLD=5 TIME=cpu FILTER=]'
 	@echo '  history          METRIC=<name> [FILTER=]: a metric across runs, change points'
 	@echo '  plot             RUN=<run> [FILTER=]: PNG and SVG plots into <run>/plots/ (default: newest run)'
-	@echo '  report           RUN=<run> [BASELINE=<run> FILTER=]: one self-contained HTML report'
+	@echo '  report           RUN=<run> [BASELINE=<run> FILTER= TIME=cpu]: one self-contained HTML report'
 	@echo '  perf             FILTER=<regex> BACKEND=<b>: perf record/report/stat of one benchmark'
 	@echo '  fuzz             libFuzzer against the reference model (FUZZ_SECONDS=60)'
 	@echo '  soak             SECONDS=N of map/unmap cycles per backend, memory over time'
