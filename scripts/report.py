@@ -17,11 +17,11 @@ import html
 import os
 import tempfile
 
-import numpy as np
 
 import benchlib as bl
 import compare
 import plot
+import summary
 
 CONTEXT_KEYS = ("suite", "core", "core_version", "backend", "arch", "emulated",
                 "compiler", "cflags", "commit", "dirty", "cpu_model", "caches",
@@ -70,27 +70,31 @@ def context_section(run):
                                             [["name", ""]] * len(rows))
 
 
-def summary_section(run):
+def summary_section(run, metric="ns_per_page"):
+    """summary.py's table in HTML: same cells, same units, same marks."""
     backends = run.backends()
+    pub = {n: summary.published(run, n) for n in run.names()}
+    show_pub = any(pub.values())
     rows, classes = [], []
     for name in run.names():
-        vals, unit = {}, "ns/page"
+        vals, unit = summary.cells(run, name, metric)
+        nums = {be: v[0] for be, v in vals.items() if v and not isinstance(v[0], str)}
+        best = min(nums, key=nums.get) if len(nums) > 1 else None
+        row = [name, unit]
         for be in backends:
-            b = run.benches.get((be, name))
-            if b is None or b.error:
-                continue
-            v = b.metric("ns_per_page")
-            if not len(v):
-                v, unit = b.metric("ns_per_call"), "ns/call"
-            if len(v):
-                vals[be] = float(np.median(v))
-        best = min(vals, key=vals.get) if len(vals) > 1 else None
-        rows.append([name, unit] + ["%.4g%s" % (vals[be], " *" if be == best else "")
-                                    if be in vals else "-" for be in backends])
+            v = vals.get(be)
+            row.append("-" if v is None else v[0] if isinstance(v[0], str) else
+                       "%.4g%s" % (v[0], " *" if be == best else ""))
+        rows.append(row + ([pub[name] or ""] if show_pub else []))
         classes.append(["name", ""] + ["n best" if be == best else "n"
-                                       for be in backends])
-    return ("<h2>Summary: ns per page (median), fastest backend marked *</h2>\n"
-            + html_table(["benchmark", "unit"] + backends, rows, classes))
+                                       for be in backends] + ["n"] * show_pub)
+    head = ["benchmark", "unit"] + backends + (["published*"] if show_pub else [])
+    out = ["<h2>Summary: %s (median), fastest backend marked *</h2>"
+           % metric.replace("_", " "), html_table(head, rows, classes)]
+    if show_pub:
+        out.append("<p>published*: ns per call published for another machine "
+                   "(see the context); not measured here.</p>")
+    return "\n".join(out)
 
 
 def compare_table(title, rows, changes, thr):
