@@ -5,6 +5,7 @@
 
 #include <linux/iommu.h>
 #include <linux/sizes.h>
+#include <kcore.h>
 #include "../../src/alloc/backend.h"
 #include "../harness.h"
 #include "../lib/pt.h"
@@ -64,5 +65,20 @@ static inline void pt_sum_of(struct pt_domain *pd, struct pt_sum *s)
 	}
 	pt_hw_summary(&hw, s);
 }
+
+/*
+ * Can this core give a non-coherent walker tables with this backend? 6.1
+ * and 6.12 DMA-map them (dma_map_single), which a backend without a DMA
+ * API (the hypervisor carve-out) refuses by design; the own core, like
+ * mainline, cleans them through the iommu-pages calls instead.
+ */
+static inline bool pt_noncoherent_ok(void)
+{
+	return pgtable_core_is_own() || pgtable_core_has(CORE_F_IOMMU_PAGES_SZ) ||
+	       backend_has_dma_api();
+}
+
+#define PT_NONCOHERENT_WHY \
+	"this kernel tree DMA-maps a non-coherent walker's tables; this backend has no DMA API"
 
 #endif

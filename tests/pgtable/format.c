@@ -57,7 +57,13 @@ TEST(pgtable_s1_descriptor_bits)
 
 	REQUIRE(pt_domain_init(&pd, &c) == 0);
 	/* MAIR: attr0 Normal NC, attr1 Normal WB RWA, attr2 Device-nGnRE, attr3 inner NC outer WB. */
-	CHECK_EQ_HEX(pd.dom.cfg.arm_lpae_s1_cfg.mair, 0xf404ff44ULL);
+	CHECK_EQ_HEX((u32)pd.dom.cfg.arm_lpae_s1_cfg.mair, 0xf404ff44ULL);
+	/*
+	 * Attributes 4-7 are unused. A kernel tree builds the word with
+	 * 0xf4 << 24 on an int, which sign-extends them all to 0xff.
+	 */
+	CHECK_EQ_HEX(pd.dom.cfg.arm_lpae_s1_cfg.mair >> 32,
+		     pgtable_core_is_own() ? 0 : 0xffffffffULL);
 	CHECK_EQ(pd.dom.cfg.arm_lpae_s1_cfg.tcr.tsz, 16);
 	CHECK_EQ(pd.dom.cfg.arm_lpae_s1_cfg.tcr.ips, 5);
 	CHECK_EQ(pd.dom.cfg.arm_lpae_s1_cfg.tcr.tg, 0);
@@ -160,8 +166,16 @@ TEST(pgtable_granule_choice_and_restriction)
 			{ .pgsize_bitmap = 0, .ias = 48, .oas = 48 },
 		};
 
-		for (i = 0; i < ARRAY_SIZE(bad); i++)
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			/*
+			 * An ias no larger than the granule leaves no level to
+			 * walk: the own core refuses it; 6.1/6.12 check only
+			 * ias <= 52 and build a table for it anyway.
+			 */
+			if (bad[i].ias == 12 && !pgtable_core_is_own())
+				continue;
 			CHECK(!alloc_io_pgtable_ops(ARM_64_LPAE_S1, &bad[i], NULL));
+		}
 		bad[0].pgsize_bitmap = SZ_4K;
 		bad[0].oas = 48;
 		CHECK(!alloc_io_pgtable_ops(ARM_V7S, &bad[0], NULL));
@@ -306,6 +320,12 @@ TEST(pgtable_quirk_ttbr1)
 	struct pt_domain pd;
 	size_t g;
 
+	/* Without the NO_WARN quirk (6.1, 6.12) the -ERANGE map WARNs. */
+	if (!pgtable_core_has(CORE_F_NO_WARN)) {
+		c.quirks &= ~IO_PGTABLE_QUIRK_NO_WARN;
+		expect_warnings();
+		shim_printk_quiet(true);
+	}
 	for (g = 0; g < ARRAY_SIZE(pt_granules); g++) {
 		c.granule = pt_granules[g];
 		REQUIRE(pt_domain_init(&pd, &c) == 0);
@@ -331,6 +351,8 @@ TEST(pgtable_quirk_outer_wbwa)
 			    .quirks = IO_PGTABLE_QUIRK_ARM_OUTER_WBWA };
 	struct pt_domain pd;
 
+	if (!pt_noncoherent_ok())
+		SKIP(PT_NONCOHERENT_WHY);
 	/* Only meaningful for a walker that isn't coherent: refused otherwise. */
 	CHECK(pt_domain_init(&pd, &c) != 0);
 	c.noncoherent = true;
@@ -351,6 +373,8 @@ TEST(pgtable_quirk_s2fwb)
 			    .quirks = IO_PGTABLE_QUIRK_ARM_S2FWB };
 	struct pt_domain pd;
 
+	if (!pgtable_core_has(CORE_F_S2FWB))
+		SKIP("this kernel tree has no IO_PGTABLE_QUIRK_ARM_S2FWB (6.1, 6.12): stage 2 refuses it");
 	REQUIRE(pt_domain_init(&pd, &c) == 0);
 	REQUIRE(pt_map(&pd, 0, 0, SZ_4K, 1, RW | IOMMU_CACHE, NULL) == 0);
 	REQUIRE(pt_map(&pd, SZ_4K, 0, SZ_4K, 1, RW, NULL) == 0);
@@ -400,8 +424,16 @@ TEST(pgtable_quirk_hd_dirty_tracking)
 	struct io_pgtable_ops *ops;
 	struct pt_domain pd;
 	struct pt_hw hw;
+	size_t len;
 	u64 *p;
 
+	if (!pgtable_core_has(CORE_F_ARM_HD))
+		SKIP("this kernel tree has no IO_PGTABLE_QUIRK_ARM_HD nor read_and_clear_dirty (6.1)");
+	/*
+	 * The own core skips unmapped holes; 6.12 answers -EINVAL at the
+	 * first one, so there the ranges stay inside the 8 mapped pages.
+	 */
+	len = pgtable_core_is_own() ? SZ_1M : 8 * SZ_4K;
 	REQUIRE(pt_domain_init(&pd, &c) == 0);
 	REQUIRE(pt_hw_from_domain(&hw, &pd) == 0);
 	ops = pt_ops(&pd);
@@ -413,24 +445,24 @@ TEST(pgtable_quirk_hd_dirty_tracking)
 	CHECK_EQ(D_AP(leaf_desc(&pd, 16 * SZ_4K)), 3);
 
 	/* Fresh writable leaves start writable-dirty (DBM=1, AP[2]=0), as in the kernel. */
-	CHECK_EQ(ops->read_and_clear_dirty(ops, 0, SZ_1M, 0, &dirty), 0);
+	CHECK_EQ(ops->read_and_clear_dirty(ops, 0, len, 0, &dirty), 0);
 	CHECK_EQ_HEX(bits[0], 0xff);
 	CHECK_EQ(D_AP(leaf_desc(&pd, 0)) & 2, 2);	/* now clean: AP[2] set */
 	bits[0] = 0;
-	CHECK_EQ(ops->read_and_clear_dirty(ops, 0, SZ_1M, 0, &dirty), 0);
+	CHECK_EQ(ops->read_and_clear_dirty(ops, 0, len, 0, &dirty), 0);
 	CHECK_EQ_HEX(bits[0], 0);
 
 	/* The walker writes page 3: it clears AP[2]. */
 	p = pt_hw_leaf_ptr(&hw, 3 * SZ_4K);
 	REQUIRE(p);
 	*p &= ~(1ULL << 7);
-	CHECK_EQ(ops->read_and_clear_dirty(ops, 0, SZ_1M, IOMMU_DIRTY_NO_CLEAR, &dirty), 0);
+	CHECK_EQ(ops->read_and_clear_dirty(ops, 0, len, IOMMU_DIRTY_NO_CLEAR, &dirty), 0);
 	CHECK_EQ_HEX(bits[0], 1UL << 3);
 	bits[0] = 0;
-	CHECK_EQ(ops->read_and_clear_dirty(ops, 0, SZ_1M, 0, &dirty), 0);
+	CHECK_EQ(ops->read_and_clear_dirty(ops, 0, len, 0, &dirty), 0);
 	CHECK_EQ_HEX(bits[0], 1UL << 3);
 	bits[0] = 0;
-	CHECK_EQ(ops->read_and_clear_dirty(ops, 0, SZ_1M, 0, &dirty), 0);
+	CHECK_EQ(ops->read_and_clear_dirty(ops, 0, len, 0, &dirty), 0);
 	CHECK_EQ_HEX(bits[0], 0);
 	/* A range that starts and ends inside the mapping only reports its own pages. */
 	*pt_hw_leaf_ptr(&hw, 1 * SZ_4K) &= ~(1ULL << 7);
