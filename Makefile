@@ -35,6 +35,13 @@ SANFLAGS	:= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 VARIANT		:= -san-$(subst $(comma),-,$(SANITIZE))
 endif
 
+# BENCH_MAP_DELAY_NS=N: benchmarks that wait N ns after each map (a known
+# slowdown to check `make compare` with), built apart from the real ones.
+ifneq ($(BENCH_MAP_DELAY_NS),)
+VARIANT		:= $(VARIANT)-mapdelay$(BENCH_MAP_DELAY_NS)
+CPPFLAGS	+= -DBENCH_MAP_DELAY_NS=$(BENCH_MAP_DELAY_NS)
+endif
+
 O		?= build
 OUT		:= $(O)/$(ARCH)$(VARIANT)
 OBJ		:= $(OUT)/obj

@@ -68,6 +68,8 @@ static size_t round_run(struct iommu_domain *d, const struct bench_case *c,
 			if (iommu_map(d, l->iova[i], bench_layout_pa(l, l->iova[i]),
 				      l->region, BENCH_PROT, GFP_KERNEL))
 				break;
+			else if (BENCH_MAP_DELAY_NS)
+				bench_delay_ns(BENCH_MAP_DELAY_NS);
 		return i;
 	}
 	for (i = 0; i < n; i++) {
@@ -76,6 +78,8 @@ static size_t round_run(struct iommu_domain *d, const struct bench_case *c,
 				   c->pgsize, c->pgcount, BENCH_PROT,
 				   GFP_KERNEL, &mapped) || mapped != l->region)
 			break;
+		if (BENCH_MAP_DELAY_NS)
+			bench_delay_ns(BENCH_MAP_DELAY_NS);
 	}
 	return i;
 }

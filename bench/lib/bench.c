@@ -278,6 +278,14 @@ u64 bench_now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+void bench_delay_ns(u64 ns)
+{
+	u64 end = bench_now_ns() + ns;
+
+	while (bench_now_ns() < end)
+		;
+}
+
 /* ------------------------------------------------------------ verification */
 
 static int check_one(struct gb_state *st, struct bench_domain *bd,

@@ -102,6 +102,17 @@ void bench_counters_report(struct gb_state *st, const struct bench_counters *c,
 /* Monotonic nanoseconds, for manual timing of rounds. */
 u64 bench_now_ns(void);
 
+/*
+ * A deliberate slowdown for checking the comparison tools end to end:
+ * `make bench BENCH_MAP_DELAY_NS=N` builds (into its own build directory)
+ * benchmarks that busy-wait N ns after every timed map call, and says so in
+ * every result's context. 0, the default, compiles the wait away.
+ */
+#ifndef BENCH_MAP_DELAY_NS
+#define BENCH_MAP_DELAY_NS 0
+#endif
+void bench_delay_ns(u64 ns);
+
 /* ---- verification ---- */
 
 /*

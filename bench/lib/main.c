@@ -59,6 +59,8 @@ static void context_from_binary(void)
 	gb_add_context("cpu_caches", ci->caches[0] ? ci->caches : "unknown");
 	gb_add_context("cache_maintenance", arch_cache_describe());
 	gb_add_context("profile", bench_profile());
+	if (BENCH_MAP_DELAY_NS)
+		gb_add_context("injected_map_delay_ns", __stringify(BENCH_MAP_DELAY_NS));
 }
 
 int main(int argc, char **argv)
