@@ -98,6 +98,16 @@ static void op_map(struct rnd *r)
 		ret = pt_map(&r->pd, cur, pa + (cur - iova), s, (end - cur) / s,
 			     prot, &mapped);
 		if (blocked) {
+			/*
+			 * 6.1/6.12 free each table in the run as they reach it
+			 * (its leaves with it) until they meet the leaf that
+			 * blocks; the own core checks the run first.
+			 */
+			for (i = cur; !pgtable_core_is_own() && i < stop; i += s) {
+				if (run_blocked(r, i, s, s))
+					break;
+				ref_remove_range(&r->ref, i, s);
+			}
 			r->ops[1]++;
 			CHECK_EQ(ret, -EEXIST);
 			CHECK_EQ(mapped, 0);
