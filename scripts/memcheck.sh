@@ -52,6 +52,11 @@ run() {	# run <log> <cmd...>: one memcheck run, summarised in one line
 	fi
 	if [ $rc = 0 ] && [ "${errs:-x}" = 0 ]; then
 		echo "memcheck: $(basename "$log" .log): 0 errors, ${lost:-0} bytes definitely lost: ok (suppressed: ${supp:-none}, benchmark registration, see scripts/memcheck.supp)"
+	elif [ $rc != 99 ] && [ "${errs:-x}" = 0 ]; then
+		# Clean memory, but the program itself failed (under valgrind's CPU model).
+		echo "memcheck: $(basename "$log" .log): 0 memory errors, but it exited $rc under valgrind — see $log.out"
+		grep -E '^ +FAIL |skipped with an error' "$log.out" | head -n 5
+		status=1
 	else
 		echo "memcheck: $(basename "$log" .log): FAILED (exit $rc, ${errs:-?} errors, ${lost:-?} bytes definitely lost) — see $log"
 		grep -E '^==[0-9]+== (Invalid|Conditional|Use of|[0-9,]+ bytes in)' "$log" | head -n 5
@@ -69,5 +74,5 @@ for b in "$@"; do
 		[ -x "$t" ] && run "$logs/$(basename "$t").log" "$t" --quick
 	fi
 done
-[ $status = 0 ] && echo "memcheck: all clean" || echo "memcheck: errors or leaks found"
+[ $status = 0 ] && echo "memcheck: all clean" || echo "memcheck: FAILED (memory errors, leaks, or a program failing under valgrind: see above)"
 exit $status
