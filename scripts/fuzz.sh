@@ -50,7 +50,7 @@ for b in $backends; do
 	make --no-print-directory -j2 O="$out" CC="$fcc" CXX="$fcxx" SANITIZE="$san" \
 		NO_DEPS=1 "$bin/fuzz-$b" >"$out/build-$b.log" 2>&1 ||
 		{ tail -n 20 "$out/build-$b.log" >&2; die "build of fuzz-$b failed (see $out/build-$b.log)"; }
-	corpus=$out/corpus-$b
+	corpus=$out/corpus-$b${KSRC:+-k$(scripts/kernel-version.sh "$KSRC")}
 	mkdir -p "$corpus" tests/fuzz/regressions
 	echo "== fuzz-$b: ${secs}s, corpus $corpus + tests/fuzz/corpus + tests/fuzz/regressions"
 	# detect_leaks: a table the core forgets to free is a bug like any other.
