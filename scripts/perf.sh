@@ -20,9 +20,6 @@ bin=$1 filter=$2
 [ -x "$bin" ] || die "'$bin' is not an executable (build it first)"
 [ -n "$filter" ] || die "FILTER= is required: a regex matching the one benchmark to profile (see: $bin --benchmark_list_tests)"
 [ -z "${RUNNER:-}" ] || die "cross-built binary (runs under $RUNNER): perf cannot profile inside QEMU user mode; run make perf on the target"
-[ -n "${NO_DEPS:-}" ] || scripts/deps.sh --perf >&2 || die "could not install perf (scripts/deps.sh --perf)"
-command -v perf >/dev/null && perf --version >/dev/null 2>&1 ||
-	die "perf not installed or not working for this kernel (scripts/deps.sh --perf installs it)"
 case "${PERF_MIN_TIME:-2}" in *[!0-9.]*|'') die "PERF_MIN_TIME must be a number of seconds" ;; esac
 
 # Exactly one benchmark: a profile of several would mix them.
@@ -34,6 +31,10 @@ if [ "$n" -gt 1 ]; then
 	die "FILTER '$filter' matches $n benchmarks; narrow it to one (anchor with ^...$)"
 fi
 bench=$matches
+
+[ -n "${NO_DEPS:-}" ] || scripts/deps.sh --perf >&2 || die "could not install perf (scripts/deps.sh --perf)"
+command -v perf >/dev/null && perf --version >/dev/null 2>&1 ||
+	die "perf not installed or not working for this kernel (scripts/deps.sh --perf installs it)"
 
 host=$(hostname)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo nogit)
