@@ -53,14 +53,21 @@ for b in $backends; do
 	corpus=$out/corpus-$b${KSRC:+-k$(scripts/kernel-version.sh "$KSRC")}
 	mkdir -p "$corpus" tests/fuzz/regressions
 	echo "== fuzz-$b: ${secs}s, corpus $corpus + tests/fuzz/corpus + tests/fuzz/regressions"
+	# Parallel jobs write fuzz-<n>.log into the current directory: keep them in $out.
+	par=""
+	[ "$jobs" -gt 1 ] && par="-jobs=$jobs -workers=$jobs"
+	top=$(pwd)
+	rm -f "$out"/fuzz-*.log
 	# detect_leaks: a table the core forgets to free is a bug like any other.
-	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
+	(cd "$out" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-		"$bin/fuzz-$b" -max_total_time="$secs" -max_len=4096 -timeout=20 \
-		-rss_limit_mb=2048 -print_final_stats=1 -jobs="$jobs" -workers="$jobs" \
-		-artifact_prefix="$out/artifacts/$b-" \
-		"$corpus" tests/fuzz/corpus tests/fuzz/regressions >"$out/run-$b.log" 2>&1
+		"$top/$bin/fuzz-$b" -max_total_time="$secs" -max_len=4096 -timeout=20 \
+		-rss_limit_mb=2048 -print_final_stats=1 $par \
+		-artifact_prefix="$top/$out/artifacts/$b-" \
+		"$top/$corpus" "$top/tests/fuzz/corpus" "$top/tests/fuzz/regressions") \
+		>"$out/run-$b.log" 2>&1
 	rc=$?
+	[ -z "$par" ] || cat "$out"/fuzz-*.log >>"$out/run-$b.log" 2>/dev/null
 	grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)' "$out/run-$b.log" | tail -n 3
 	if [ $rc != 0 ]; then
 		status=1
