@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <asm/barrier.h>
 #include <linux/bitfield.h>
 #include "shadow.h"
 #include "smmuv3.h"
@@ -287,8 +288,10 @@ static void idle(struct smmuv3 *s, u32 cons)
 	 * loads "sleeping": a Dekker pair that needs a full barrier on both
 	 * sides. Seq-cst accesses alone should do, but qemu-aarch64 7.2 has
 	 * been seen to reorder STLR/LDAR on an x86 host and lose the wake-up.
+	 * smp_mb() is the kernel's full barrier (DMB ISH, LOCK ADD): unlike
+	 * __atomic_thread_fence it also builds under ThreadSanitizer.
 	 */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	smp_mb();
 	while ((cmdq_empty(__atomic_load_n(&s->prod, __ATOMIC_SEQ_CST), cons, s->shift) ||
 		__atomic_load_n(&s->paused, __ATOMIC_SEQ_CST)) &&
 	       !__atomic_load_n(&s->stop, __ATOMIC_SEQ_CST))
@@ -336,7 +339,7 @@ static void publish(struct smmuv3 *s)
 	s->batched = 0;
 	/* Seq-cst pairs with the consumer's "sleeping" store: no lost wake-up. */
 	__atomic_store_n(&s->prod, s->lprod, __ATOMIC_SEQ_CST);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* see idle() */
+	smp_mb();	/* see idle() */
 	ring_doorbell(s);
 }
 

@@ -66,6 +66,8 @@ static void ref_delete(struct ref_model *r, size_t i, size_t count)
 {
 	size_t k;
 
+	if (!count)
+		return;	/* an empty model has no array to move */
 	for (k = i; k < i + count; k++)
 		r->bytes -= r->v[k].size;
 	memmove(&r->v[i], &r->v[i + count], (r->n - i - count) * sizeof(*r->v));
