@@ -191,8 +191,11 @@ help:
 	@echo '  memcheck         valgrind memcheck on a short bench run of every backend'
 	@echo '  kernel-source    KVER=6.12|6.1: unpack Debian linux-source-<ver> into build/kernel/<ver>'
 	@echo '  compare-kernels  A=<ksrc> B=<ksrc>: benchmark two kernel trees interleaved'
+	@echo '  test-bins        build only the test binaries (what make test runs per kernel tree)'
+	@echo '  help             this list'
 	@echo '  clean            remove $(O)/'
 	@echo 'Variables: ARCH=arm64 CROSS_COMPILE= O=<dir> KSRC=<linux tree> SANITIZE=1|thread CC= CXX='
+	@echo '           BENCH_MAP_DELAY_NS=<n> (a known map slowdown, built apart) TEST_ARGS=--quick'
 
 clean:
 	rm -rf $(O)
