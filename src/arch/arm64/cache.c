@@ -14,15 +14,13 @@
  */
 #include <stdint.h>
 #include <stdio.h>
-#include "../cache.h"
+#include "../cache-state.h"
 
 static struct {
 	size_t line;
 	char desc[2][96];
 } cc;
 
-static enum cache_op cur_op;
-static __thread struct cache_stats stats;
 
 static uint64_t read_ctr_el0(void)
 {
@@ -62,16 +60,6 @@ size_t arch_dcache_line_size(void)
 	return cc.line;
 }
 
-void arch_cache_set_op(enum cache_op op)
-{
-	__atomic_store_n(&cur_op, op, __ATOMIC_RELAXED);
-}
-
-enum cache_op arch_cache_get_op(void)
-{
-	return __atomic_load_n(&cur_op, __ATOMIC_RELAXED);
-}
-
 static void cvac_lines(uintptr_t p, uintptr_t end, size_t line)
 {
 	for (; p < end; p += line)
@@ -90,7 +78,7 @@ void arch_clean_dcache_range(const void *addr, size_t len)
 	uintptr_t start = (uintptr_t)addr & ~(uintptr_t)(line - 1);
 	uintptr_t end = ((uintptr_t)addr + len + line - 1) & ~(uintptr_t)(line - 1);
 
-	stats.calls++;
+	arch_cache_thread_stats.calls++;
 	/* An empty range touches no line and needs no completion. */
 	if (!len)
 		return;
@@ -99,16 +87,6 @@ void arch_clean_dcache_range(const void *addr, size_t len)
 	else
 		cvac_lines(start, end, line);
 	__asm__ __volatile__("dsb sy" ::: "memory");
-	stats.lines += (end - start) / line;
-	stats.barriers++;
-}
-
-void arch_cache_stats(struct cache_stats *out)
-{
-	*out = stats;
-}
-
-void arch_cache_stats_reset(void)
-{
-	stats = (struct cache_stats){ 0 };
+	arch_cache_thread_stats.lines += (end - start) / line;
+	arch_cache_thread_stats.barriers++;
 }

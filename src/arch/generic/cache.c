@@ -8,7 +8,6 @@
 #include "../cache.h"
 
 static char desc[96];
-static enum cache_op cur_op;
 
 void arch_cache_init(void)
 {
@@ -18,13 +17,4 @@ void arch_cache_init(void)
 bool arch_cache_supported(void) { return false; }
 const char *arch_cache_describe(void) { if (!desc[0]) arch_cache_init(); return desc; }
 size_t arch_dcache_line_size(void) { return 64; }
-void arch_cache_set_op(enum cache_op op) { cur_op = op; }
-enum cache_op arch_cache_get_op(void) { return cur_op; }
 void arch_clean_dcache_range(const void *addr, size_t len) { (void)addr; (void)len; }
-
-void arch_cache_stats(struct cache_stats *out)
-{
-	*out = (struct cache_stats){ 0 };
-}
-
-void arch_cache_stats_reset(void) { }

@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../cache.h"
+#include "../cache-state.h"
 
 enum x86_insn { INSN_NONE, INSN_CLFLUSH, INSN_CLFLUSHOPT, INSN_CLWB };
 
@@ -39,8 +39,6 @@ static struct {
 	char desc[2][128];
 } cc;
 
-static enum cache_op cur_op;
-static __thread struct cache_stats stats;
 
 static void probe_cpu(void)
 {
@@ -135,16 +133,6 @@ size_t arch_dcache_line_size(void)
 	return cc.line;
 }
 
-void arch_cache_set_op(enum cache_op op)
-{
-	__atomic_store_n(&cur_op, op, __ATOMIC_RELAXED);
-}
-
-enum cache_op arch_cache_get_op(void)
-{
-	return __atomic_load_n(&cur_op, __ATOMIC_RELAXED);
-}
-
 /*
  * One loop per instruction keeps the dispatch out of the per-line path.
  * The "+m" operand tells the compiler the line is read and written, so
@@ -174,7 +162,7 @@ void arch_clean_dcache_range(const void *addr, size_t len)
 	uintptr_t start = (uintptr_t)addr & ~(uintptr_t)(line - 1);
 	uintptr_t end = ((uintptr_t)addr + len + line - 1) & ~(uintptr_t)(line - 1);
 
-	stats.calls++;
+	arch_cache_thread_stats.calls++;
 	/* An empty range touches no line and needs no ordering. */
 	if (!len)
 		return;
@@ -192,16 +180,6 @@ void arch_clean_dcache_range(const void *addr, size_t len)
 		return;
 	}
 	__asm__ __volatile__("sfence" ::: "memory");
-	stats.lines += (end - start) / line;
-	stats.barriers++;
-}
-
-void arch_cache_stats(struct cache_stats *out)
-{
-	*out = stats;
-}
-
-void arch_cache_stats_reset(void)
-{
-	stats = (struct cache_stats){ 0 };
+	arch_cache_thread_stats.lines += (end - start) / line;
+	arch_cache_thread_stats.barriers++;
 }
