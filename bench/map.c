@@ -91,69 +91,27 @@ static size_t round_run(struct iommu_domain *d, const struct bench_case *c,
 	return i;
 }
 
-static void bm_map(struct gb_state *st, void *arg)
+static void round_failed(struct gb_state *st, const struct bench_case *c,
+			 const struct bench_layout *l, size_t slot)
 {
-	const struct bench_case *c = arg;
-	struct bench_counters sum = { 0 }, cnt;
-	struct bench_layout l;
-	struct bench_domain bd;
-	u64 n, done = 0;
-	size_t r, ok;
-	int ret;
-
-	ret = bench_layout_init(&l, c, 0x5eed);
-	if (ret) {
-		gb_skip_with_errorf(st, "layout: %s", strerror(-ret));
-		return;
-	}
-	n = gb_loop_begin(st);
-	while (done < n) {
-		r = min_t(u64, l.slots, n - done);
-		gb_pause(st);
-		if (round_setup(st, &bd, c, &l, r))
-			break;
-		bench_counters_begin(&cnt, &bd);
-		gb_resume(st);
-		ok = round_run(&bd.dom, c, &l, r);
-		gb_pause(st);
-		bench_counters_end(&cnt, &bd);
-		bench_counters_add(&sum, &cnt);
-		if (ok != r)
-			gb_skip_with_errorf(st, "map_pages(iova 0x%lx, %zu x %zu) failed",
-					    l.iova[ok], c->pgcount, c->pgsize);
-		else
-			bench_layout_verify(st, &bd, &l, r, c->pgsize, true);
-		bench_domain_release(&bd);
-		if (gb_error_occurred(st))
-			break;
-		done += r;
-	}
-	gb_loop_end(st);
-	bench_layout_free(&l);
-	if (gb_error_occurred(st))
-		return;
-	gb_set_items_processed(st, n * c->pgcount);
-	bench_counters_report(st, &sum, n);
-	if (c->published_ns)
-		gb_counter_set(st, "published_ns_other_machine", c->published_ns,
-			       GB_CNT_DEFAULT);
+	gb_skip_with_errorf(st, "map_pages(iova 0x%lx, %zu x %zu) failed",
+			    l->iova[slot], c->pgcount, c->pgsize);
 }
 
-static void register_case(const struct bench_case *c, void *priv)
+static void bm_map(struct gb_state *st, void *arg)
 {
-	struct bench_case *copy = malloc(sizeof(*copy));
-	struct bench_name name;
+	static const struct bench_rounds rounds = {
+		.setup = round_setup,
+		.run = round_run,
+		.failed = round_failed,
+		.mapped_after = true,
+	};
 
-	if (!copy)
-		abort();
-	*copy = *c;
-	bench_case_name(&name, "map", c, true);
-	gb_register(name.buf, bm_map, copy);
+	bench_run_rounds(st, arg, &rounds);
 }
 
 static void map_register(void)
 {
-	bench_matrix(true, register_case, NULL);
-	bench_cmp_register("map", bm_map);
+	bench_register_concern("map", true, bm_map);
 }
 BENCH_SUITE(map_register)

@@ -60,8 +60,8 @@ static int round_setup(struct gb_state *st, struct bench_domain *bd,
 	return ret;
 }
 
-static size_t round_run(struct iommu_domain *d, const struct bench_layout *l,
-			size_t n)
+static size_t round_run(struct iommu_domain *d, const struct bench_case *c,
+			const struct bench_layout *l, size_t n)
 {
 	size_t i;
 
@@ -71,69 +71,27 @@ static size_t round_run(struct iommu_domain *d, const struct bench_layout *l,
 	return i;
 }
 
-static void bm_unmap(struct gb_state *st, void *arg)
+static void round_failed(struct gb_state *st, const struct bench_case *c,
+			 const struct bench_layout *l, size_t slot)
 {
-	const struct bench_case *c = arg;
-	struct bench_counters sum = { 0 }, cnt;
-	struct bench_layout l;
-	struct bench_domain bd;
-	u64 n, done = 0;
-	size_t r, ok;
-	int ret;
-
-	ret = bench_layout_init(&l, c, 0x5eed);
-	if (ret) {
-		gb_skip_with_errorf(st, "layout: %s", strerror(-ret));
-		return;
-	}
-	n = gb_loop_begin(st);
-	while (done < n) {
-		r = min_t(u64, l.slots, n - done);
-		gb_pause(st);
-		if (round_setup(st, &bd, c, &l, r))
-			break;
-		bench_counters_begin(&cnt, &bd);
-		gb_resume(st);
-		ok = round_run(&bd.dom, &l, r);
-		gb_pause(st);
-		bench_counters_end(&cnt, &bd);
-		bench_counters_add(&sum, &cnt);
-		if (ok != r)
-			gb_skip_with_errorf(st, "iommu_unmap(iova 0x%lx, %zu) did not unmap it all",
-					    l.iova[ok], l.region);
-		else
-			bench_layout_verify(st, &bd, &l, r, c->pgsize, false);
-		bench_domain_release(&bd);
-		if (gb_error_occurred(st))
-			break;
-		done += r;
-	}
-	gb_loop_end(st);
-	bench_layout_free(&l);
-	if (gb_error_occurred(st))
-		return;
-	gb_set_items_processed(st, n * c->pgcount);
-	bench_counters_report(st, &sum, n);
-	if (c->published_ns)
-		gb_counter_set(st, "published_ns_other_machine", c->published_ns,
-			       GB_CNT_DEFAULT);
+	gb_skip_with_errorf(st, "iommu_unmap(iova 0x%lx, %zu) did not unmap it all",
+			    l->iova[slot], l->region);
 }
 
-static void register_case(const struct bench_case *c, void *priv)
+static void bm_unmap(struct gb_state *st, void *arg)
 {
-	struct bench_case *copy = malloc(sizeof(*copy));
-	struct bench_name name;
+	static const struct bench_rounds rounds = {
+		.setup = round_setup,
+		.run = round_run,
+		.failed = round_failed,
+		.mapped_after = false,
+	};
 
-	if (!copy)
-		abort();
-	*copy = *c;
-	bench_case_name(&name, "unmap", c, false);
-	gb_register(name.buf, bm_unmap, copy);
+	bench_run_rounds(st, arg, &rounds);
 }
 
 static void unmap_register(void)
 {
-	bench_matrix(false, register_case, NULL);
-	bench_cmp_register("unmap", bm_unmap);
+	bench_register_concern("unmap", false, bm_unmap);
 }
 BENCH_SUITE(unmap_register)

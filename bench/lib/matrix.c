@@ -245,3 +245,77 @@ void bench_cmp_register(const char *op, gb_fn fn)
 		gb_statistics_min(gb_register(n.buf, fn, c));
 	}
 }
+
+void bench_run_rounds(struct gb_state *st, const struct bench_case *c,
+		      const struct bench_rounds *ops)
+{
+	struct bench_counters sum = { 0 }, cnt;
+	struct bench_layout l;
+	struct bench_domain bd;
+	u64 n, done = 0;
+	size_t r, ok;
+	int ret;
+
+	ret = bench_layout_init(&l, c, 0x5eed);
+	if (ret) {
+		gb_skip_with_errorf(st, "layout: %s", strerror(-ret));
+		return;
+	}
+	n = gb_loop_begin(st);
+	while (done < n) {
+		r = min_t(u64, l.slots, n - done);
+		gb_pause(st);
+		if (ops->setup(st, &bd, c, &l, r))
+			break;
+		bench_counters_begin(&cnt, &bd);
+		gb_resume(st);
+		ok = ops->run(&bd.dom, c, &l, r);
+		gb_pause(st);
+		bench_counters_end(&cnt, &bd);
+		bench_counters_add(&sum, &cnt);
+		if (ok != r)
+			ops->failed(st, c, &l, ok);
+		else
+			bench_layout_verify(st, &bd, &l, r, c->pgsize, ops->mapped_after);
+		bench_domain_release(&bd);
+		if (gb_error_occurred(st))
+			break;
+		done += r;
+	}
+	gb_loop_end(st);
+	bench_layout_free(&l);
+	if (gb_error_occurred(st))
+		return;
+	gb_set_items_processed(st, n * c->pgcount);
+	bench_counters_report(st, &sum, n);
+	if (c->published_ns)
+		gb_counter_set(st, "published_ns_other_machine", c->published_ns,
+			       GB_CNT_DEFAULT);
+}
+
+struct concern {
+	const char *name;
+	bool with_tables;
+	gb_fn fn;
+};
+
+static void register_case(const struct bench_case *c, void *priv)
+{
+	const struct concern *k = priv;
+	struct bench_case *copy = malloc(sizeof(*copy));
+	struct bench_name name;
+
+	if (!copy)
+		abort();
+	*copy = *c;
+	bench_case_name(&name, k->name, c, k->with_tables);
+	gb_register(name.buf, k->fn, copy);
+}
+
+void bench_register_concern(const char *concern, bool with_tables, gb_fn fn)
+{
+	struct concern k = { concern, with_tables, fn };
+
+	bench_matrix(with_tables, register_case, &k);
+	bench_cmp_register(concern, fn);
+}

@@ -90,4 +90,29 @@ int bench_layout_verify(struct gb_state *st, struct bench_domain *bd,
 			const struct bench_layout *l, size_t n, size_t pgsize,
 			bool mapped);
 
+/*
+ * A map or unmap benchmark timed in rounds, each on a fresh domain: @setup
+ * builds the round with the timer paused, @run makes the @n timed calls
+ * and returns how many succeeded, @failed reports the first that did not;
+ * after each round the slots are verified (mapped or unmapped, as
+ * @mapped_after says) untimed. Counters are summed over the rounds and
+ * reported per call, with pages per second as items.
+ */
+struct bench_rounds {
+	int (*setup)(struct gb_state *st, struct bench_domain *bd,
+		     const struct bench_case *c, const struct bench_layout *l,
+		     size_t n);
+	size_t (*run)(struct iommu_domain *d, const struct bench_case *c,
+		      const struct bench_layout *l, size_t n);
+	void (*failed)(struct gb_state *st, const struct bench_case *c,
+		       const struct bench_layout *l, size_t slot);
+	bool mapped_after;
+};
+
+void bench_run_rounds(struct gb_state *st, const struct bench_case *c,
+		      const struct bench_rounds *r);
+
+/* Register the matrix under @concern (with the tables axis or not) and its cmp rows. */
+void bench_register_concern(const char *concern, bool with_tables, gb_fn fn);
+
 #endif
