@@ -122,7 +122,8 @@ PROFILE		?= quick
 all: $(BENCH_BINS) $(TEST_BINS)
 
 deps:
-	@$(if $(NO_DEPS),true,scripts/deps.sh $(if $(filter arm64,$(ARCH)),$(if $(filter-out arm64,$(HOSTARCH)),--arm64)))
+	@$(if $(NO_DEPS),true,scripts/deps.sh $(if $(filter arm64,$(ARCH)),$(if $(filter-out arm64,$(HOSTARCH)),--arm64)) \
+		$(if $(findstring clang,$(CC)),--clang))
 
 # make test also runs the test binaries of every kernel tree that
 # make kernel-source unpacked under $(O)/kernel/ (only KSRC's when given).

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian/Ubuntu packages the suite needs, only those missing.
-# Usage: scripts/deps.sh [--arm64] [--kernel VER]...
+# Usage: scripts/deps.sh [--arm64] [--clang] [--fuzz] [--perf] [--kernel VER]...
 # Uses sudo when not root; prints what it installs; NO_DEPS=1 in make skips it.
 set -eu
 
@@ -12,6 +12,7 @@ while [ $# -gt 0 ]; do
 	--arm64) need_arm64=1 ;;
 	--kernel) shift; pkgs="$pkgs linux-source-$1 xz-utils" ;;
 	--perf) pkgs="$pkgs $(. /etc/os-release; [ "$ID" = ubuntu ] && echo linux-tools-common linux-tools-generic || echo linux-perf)" ;;
+	--clang) pkgs="$pkgs clang" ;;
 	--fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
 	*) echo "deps.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
