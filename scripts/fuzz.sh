@@ -23,13 +23,6 @@ host_arch=$(uname -m | sed -e 's/aarch64/arm64/')
 	die "libFuzzer runs natively only: ARCH=${ARCH} is not this machine ($host_arch)"
 [ -z "${KSRC:-}" ] || echo "fuzz.sh: fuzzing the kernel tree's core from KSRC=$KSRC"
 
-# clang, whatever CC says: libFuzzer is clang's.
-fcc=${FUZZ_CC:-clang}
-case "${CC:-}" in *clang*) fcc=$CC ;; esac
-[ -n "${NO_DEPS:-}" ] || scripts/deps.sh --fuzz || die "could not install clang (scripts/deps.sh --fuzz)"
-command -v "$fcc" >/dev/null || die "$fcc not found (scripts/deps.sh --fuzz installs clang)"
-fcxx=$(echo "$fcc" | sed 's/clang$/clang++/; s/clang-\([0-9]*\)$/clang++-\1/')
-
 all=$(ls src/alloc/*.c | sed 's|src/alloc/||; s|\.c$||' | grep -vxE 'common|buddy-core')
 backends=${FUZZ_BACKENDS:-libc}
 [ "$backends" = all ] && backends=$all
@@ -38,6 +31,14 @@ for b in $backends; do
 done
 jobs=${FUZZ_JOBS:-1}
 case "$jobs" in ''|*[!0-9]*|0) die "FUZZ_JOBS must be a positive number" ;; esac
+
+# Options are checked first: bad input is reported whatever is installed.
+# clang, whatever CC says: libFuzzer is clang's.
+fcc=${FUZZ_CC:-clang}
+case "${CC:-}" in *clang*) fcc=$CC ;; esac
+[ -n "${NO_DEPS:-}" ] || scripts/deps.sh --fuzz || die "could not install clang (scripts/deps.sh --fuzz)"
+command -v "$fcc" >/dev/null || die "$fcc not found (scripts/deps.sh --fuzz installs clang)"
+fcxx=$(echo "$fcc" | sed 's/clang$/clang++/; s/clang-\([0-9]*\)$/clang++-\1/')
 
 san=fuzzer-no-link,address,undefined
 out=build/fuzz

@@ -73,8 +73,16 @@ def test_fuzz_sh_bad_seconds(secs):
 
 
 def test_fuzz_sh_unknown_backend():
-    p = run(["scripts/fuzz.sh", "1"], env={"FUZZ_BACKENDS": "nosuch", "NO_DEPS": "1"})
+    # No clang needed to reject a typo: the options are checked first.
+    p = run(["scripts/fuzz.sh", "1"], env={"FUZZ_BACKENDS": "nosuch", "NO_DEPS": "1",
+                                           "FUZZ_CC": "no-such-clang", "CC": "gcc"})
     one_line_error(p, "unknown backend 'nosuch'")
+
+
+def test_fuzz_sh_bad_jobs():
+    p = run(["scripts/fuzz.sh", "1"], env={"FUZZ_JOBS": "two", "NO_DEPS": "1",
+                                           "FUZZ_CC": "no-such-clang", "CC": "gcc"})
+    one_line_error(p, "FUZZ_JOBS")
 
 
 @pytest.mark.parametrize("args,word", [
