@@ -363,7 +363,8 @@ static void cmd_add(struct smmuv3 *s, const struct smmu_cmd *c)
 
 	if (cmdq_full(s->lprod, load_acq(&s->cons), s->shift)) {
 		publish(s);
-		cnt->queue_full_waits++;
+		/* Atomic: rare, and a test watches it from another thread. */
+		__atomic_fetch_add(&cnt->queue_full_waits, 1, __ATOMIC_RELEASE);
 		POLL_UNTIL(!cmdq_full(s->lprod, load_acq(&s->cons), s->shift));
 		cnt->queue_full_ns += __poll_ns;
 	}

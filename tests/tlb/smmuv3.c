@@ -273,6 +273,14 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+static u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 TEST(tlb_smmuv3_queue_full_waits_and_wrap)
 {
 	struct tlb_params p = { .cmdq_shift = 2 };
@@ -294,9 +302,16 @@ TEST(tlb_smmuv3_queue_full_waits_and_wrap)
 	CHECK(cmdq_full(st.prod, st.cons, 2));
 	CHECK_EQ(m->cnt.queue_full_waits, 0);
 
-	/* A fifth command must wait for space: from another thread. */
+	/*
+	 * A fifth command must wait for space: from another thread. Wait until
+	 * it is waiting (a fixed sleep is not enough on a loaded machine), up
+	 * to 10 s, so that the un-pause below really releases a full queue.
+	 */
 	REQUIRE(pthread_create(&thr, NULL, issue_thread, &is) == 0);
-	sleep_ms(20);
+	for (i = 0; i < 10000 && !__atomic_load_n(&m->cnt.queue_full_waits, __ATOMIC_ACQUIRE); i++)
+		sleep_ms(1);
+	CHECK_EQ(__atomic_load_n(&m->cnt.queue_full_waits, __ATOMIC_ACQUIRE), 1);
+	sleep_ms(5);	/* and it stays waiting while the SMMU is paused */
 	smmuv3_stats(m, &st);
 	CHECK_EQ(st.consumed, 0);
 	smmuv3_pause(m, false);
@@ -320,20 +335,28 @@ TEST(tlb_smmuv3_sync_waits_for_completion)
 	struct smmu_cmd c = { .op = CMDQ_OP_TLBI_NH_ASID, .asid = 9 };
 	struct tlb_model *m = tlb_model_create("smmuv3", &p);
 	struct smmuv3_stats st;
+	u64 t0, wall;
 	int i;
 
 	REQUIRE(m);
 	for (i = 0; i < 5; i++)
 		smmuv3_issue(m, &c);
+	t0 = mono_ns();
 	smmuv3_sync(m);
+	wall = mono_ns() - t0;
 	/* Returned only once the SMMU had executed everything before it. */
 	smmuv3_stats(m, &st);
 	CHECK_EQ(st.consumed, 6);
 	CHECK_EQ(st.syncs, 1);
 	CHECK_EQ(m->cnt.hw_sync, 1);
-	/* Six commands at 200 us each, most of it spent waiting. */
+	/*
+	 * Six commands at 200 us each, none published before the sync (fewer
+	 * than a batch): the call cannot return sooner, and it spent time
+	 * waiting. How much of it was waiting depends on the scheduler.
+	 */
 	CHECK(st.busy_ns >= 6 * 200000ULL);
-	CHECK(m->cnt.sync_wait_ns >= 4 * 200000ULL);
+	CHECK(wall >= 6 * 200000ULL);
+	CHECK(m->cnt.sync_wait_ns > 0 && m->cnt.sync_wait_ns <= wall);
 	tlb_model_destroy(m);
 }
 
