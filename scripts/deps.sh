@@ -35,18 +35,17 @@ command -v apt-get >/dev/null || {
 }
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
-# Ubuntu serves arm64 from ports.ubuntu.com, not from the archive the
-# host uses: without a source for it apt-get fails obscurely, so say what
-# to add (README, "Arm boards and QEMU") rather than rewrite apt sources.
-if [ $need_arm64 = 1 ] && [ "$(. /etc/os-release; echo "$ID")" = ubuntu ] &&
-	! grep -rqs 'ports\.ubuntu\.com' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-	echo "deps.sh: Ubuntu has no arm64 packages in its main archive: add a ports.ubuntu.com source for arm64 (README, 'Arm boards and QEMU'), then re-run" >&2
-	exit 1
-fi
 echo "deps: installing$missing"
+if [ $need_arm64 = 1 ] && [ "$(. /etc/os-release; echo "$ID")" = ubuntu ]; then
+	# arm64 lives on ports.ubuntu.com, not in the host's archive.
+	$sudo "$(dirname "$0")/ubuntu-arm64-sources.sh"
+fi
 if [ $need_arm64 = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	$sudo dpkg --add-architecture arm64
 fi
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null || {
+	echo "deps.sh: apt-get could not install:$missing (see apt's messages above)" >&2
+	exit 1
+}
 echo "deps: done"
