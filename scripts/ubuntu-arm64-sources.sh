@@ -26,25 +26,34 @@ codename=$(. "$os_release"; echo "${VERSION_CODENAME:-${UBUNTU_CODENAME:-}}")
 [ -n "$codename" ] || die "no VERSION_CODENAME in $os_release"
 [ -r "$keyring" ] || die "no $keyring (package ubuntu-keyring)"
 
-backup() {	# keep the original once, then edit in place
+replace() {	# replace <file> by <file>.new if they differ, keeping the original once
+	if cmp -s "$1" "$1.new"; then
+		rm -f "$1.new"
+		return
+	fi
 	[ -e "$1.io-pgtable-bench.bak" ] || cp -p "$1" "$1.io-pgtable-bench.bak"
+	mv "$1.new" "$1"
+	echo "deps: restricted $1 to $host"
 }
 
-# deb822: an "Architectures:" line in every stanza that has none.
+# deb822: an "Architectures:" line in every stanza (a paragraph with a
+# Types: field; comment-only paragraphs are left alone) that has none.
 for f in "$etc"/sources.list.d/*.sources; do
 	[ -f "$f" ] || continue
 	awk -v arch="$host" '
-		function flush() { if (n) { if (!has) print "Architectures: " arch; for (i = 1; i <= n; i++) print buf[i]; } n = 0; has = 0 }
+		function flush() {
+			if (types && !has)
+				print "Architectures: " arch
+			for (i = 1; i <= n; i++)
+				print buf[i]
+			n = types = has = 0
+		}
 		/^[ \t]*$/ { flush(); print; next }
-		{ buf[++n] = $0; if (tolower($0) ~ /^architectures:/) has = 1 }
+		{ buf[++n] = $0 }
+		tolower($0) ~ /^types:/ { types = 1 }
+		tolower($0) ~ /^architectures:/ { has = 1 }
 		END { flush() }' "$f" >"$f.new"
-	if cmp -s "$f" "$f.new"; then
-		rm -f "$f.new"
-	else
-		backup "$f"
-		mv "$f.new" "$f"
-		echo "deps: restricted $f to $host"
-	fi
+	replace "$f"
 done
 
 # One-line format: "deb [opts] uri ..." gets arch=<host> unless it has one.
@@ -55,13 +64,7 @@ for f in "$etc/sources.list" "$etc"/sources.list.d/*.list; do
 		-e "t" \
 		-e "s/^([[:space:]]*deb(-src)?[[:space:]]+)([^[[:space:]])/\1[arch=$host] \3/" \
 		"$f" >"$f.new"
-	if cmp -s "$f" "$f.new"; then
-		rm -f "$f.new"
-	else
-		backup "$f"
-		mv "$f.new" "$f"
-		echo "deps: restricted $f to $host"
-	fi
+	replace "$f"
 done
 
 out=$etc/sources.list.d/io-pgtable-bench-arm64.sources

@@ -10,7 +10,10 @@ SCRIPT = os.path.join(ROOT, "scripts", "ubuntu-arm64-sources.sh")
 HOST = subprocess.run(["dpkg", "--print-architecture"], capture_output=True,
                       text=True, check=True).stdout.strip()
 
-DEB822 = """Types: deb
+DEB822 = """## A comment-only paragraph, as cloud images have: left alone.
+# See sources.list(5).
+
+Types: deb
 URIs: http://archive.ubuntu.com/ubuntu/
 Suites: noble noble-updates
 Components: main universe
@@ -55,9 +58,10 @@ def test_restricts_sources_and_adds_ports(tmp_path):
     assert p.returncode == 0, p.stderr
 
     stanzas = (etc / "sources.list.d" / "ubuntu.sources").read_text().split("\n\n")
-    assert f"Architectures: {HOST}" in stanzas[0]
-    assert "Architectures: amd64 i386" in stanzas[1]        # already had one
-    assert stanzas[1].count("Architectures:") == 1
+    assert "Architectures" not in stanzas[0]                # comments only
+    assert f"Architectures: {HOST}" in stanzas[1]
+    assert "Architectures: amd64 i386" in stanzas[2]        # already had one
+    assert stanzas[2].count("Architectures:") == 1
 
     lines = (etc / "sources.list").read_text().splitlines()
     assert lines[0] == "# comment: deb http://example.org/ubuntu noble main"
