@@ -4,7 +4,9 @@
  * formats ARM_64_LPAE_S1 and ARM_64_LPAE_S2 with 4K, 16K and 64K granules,
  * 32- to 48-bit input/output addresses (52 with the 64K granule), blocks at
  * every level the granule allows without FEAT_LPA2, and a concatenated
- * stage-2 first level when that saves a walk level.
+ * stage-2 first level when that saves a walk level; and ARM_MALI_LPAE, the
+ * Mali GPU's variant (4K only, always four levels, stage-2 permissions with
+ * stage-1 attributes, leaves typed as blocks at every level, no AF).
  *
  * It speaks the kernel's io_pgtable API and allocates the way the reworked
  * kernel code does (iommu-pages by default, cfg->alloc/free when given,
@@ -90,6 +92,13 @@ typedef u64 lpae_pte;
 #define MAIR_ATTR_DEVICE	0x04ULL	/* Device-nGnRE */
 #define MAIR_ATTR_INC_OWBRWA	0xf4ULL	/* Normal, inner NC, outer WB RWA */
 
+/* Mali TRANSTAB flags (the pgd address is bits [47:12]) and MEMATTR bytes. */
+#define MALI_TRANSTAB_ADRMODE_TABLE	(3ULL << 0)
+#define MALI_TRANSTAB_READ_INNER	BIT_ULL(2)
+#define MALI_TRANSTAB_SHARE_OUTER	BIT_ULL(4)
+#define MALI_MEMATTR_IMP_DEF		0x88ULL	/* implementation-defined policy */
+#define MALI_MEMATTR_WRITE_ALLOC	0x8dULL
+
 /* TCR/VTCR field encodings. */
 #define TCR_SH_OS		2
 #define TCR_SH_IS		3
@@ -103,6 +112,8 @@ struct lpae_pgtable {
 	int bits_per_level;	/* pg_shift - 3 */
 	int start_level;
 	int pgd_bits;		/* log2(entries in the pgd), concatenation included */
+	size_t pgd_bytes;	/* as allocated */
+	lpae_pte leaf3_type;	/* type of a level-3 leaf: PAGE, or BLOCK on Mali */
 	lpae_pte *pgd;
 	long held_bytes;	/* atomic: table bytes currently allocated */
 };
@@ -145,12 +156,10 @@ static inline size_t granule(const struct lpae_pgtable *d)
 	return 1UL << d->pg_shift;
 }
 
-/* Bytes of the table at @lvl as allocated (a tiny pgd still takes 64). */
+/* Bytes of the table at @lvl as allocated (the pgd: see alloc_pgd()). */
 static inline size_t table_bytes(const struct lpae_pgtable *d, int lvl)
 {
-	size_t sz = sizeof(lpae_pte) << lvl_bits(d, lvl);
-
-	return max_t(size_t, sz, LPAE_MIN_TABLE_BYTES);
+	return lvl == d->start_level ? d->pgd_bytes : granule(d);
 }
 
 /*
@@ -169,11 +178,14 @@ static inline unsigned int run_limit(const struct lpae_pgtable *d, int lvl,
 
 /* ------------------------------------------------------- descriptors */
 
-static inline bool pte_is_leaf(lpae_pte pte, int lvl)
+static inline lpae_pte leaf_type(const struct lpae_pgtable *d, int lvl)
 {
-	if (lvl == LPAE_LAST_LEVEL)
-		return (pte & DESC_TYPE_MASK) == DESC_PAGE;
-	return (pte & DESC_TYPE_MASK) == DESC_BLOCK;
+	return lvl == LPAE_LAST_LEVEL ? d->leaf3_type : DESC_BLOCK;
+}
+
+static inline bool pte_is_leaf(const struct lpae_pgtable *d, lpae_pte pte, int lvl)
+{
+	return (pte & DESC_TYPE_MASK) == leaf_type(d, lvl);
 }
 
 static inline bool pte_is_table(lpae_pte pte, int lvl)
@@ -345,48 +357,78 @@ static bool quiet(const struct lpae_pgtable *d)
 
 /* --------------------------------------------------------------- map */
 
+/* Stage-1 permissions: AP[2:1], nG, and DBM for hardware dirty tracking. */
+static lpae_pte s1_perms(const struct lpae_pgtable *d, int prot)
+{
+	lpae_pte pte = DESC_S1_nG;
+
+	/* Read-only, or writable with the hardware tracking dirtiness. */
+	if ((prot & IOMMU_READ) && !(prot & IOMMU_WRITE))
+		pte |= DESC_S1_AP_RDONLY;
+	else if (d->iop.cfg.quirks & IO_PGTABLE_QUIRK_ARM_HD)
+		pte |= DESC_DBM;
+	if (!(prot & IOMMU_PRIV))
+		pte |= DESC_S1_AP_UNPRIV;
+	if (d->iop.cfg.quirks & IO_PGTABLE_QUIRK_ARM_NS)
+		pte |= DESC_S1_NS;
+	return pte;
+}
+
+/* Stage-2 permissions, S2AP: what Mali uses too. */
+static lpae_pte s2_perms(int prot)
+{
+	lpae_pte pte = 0;
+
+	if (prot & IOMMU_READ)
+		pte |= DESC_S2AP_READ;
+	if (prot & IOMMU_WRITE)
+		pte |= DESC_S2AP_WRITE;
+	return pte;
+}
+
+/* Stage-2 MemAttr: the memory type itself, no indirection. */
+static lpae_pte s2_memattr(const struct lpae_pgtable *d, int prot)
+{
+	u64 attr;
+
+	if (prot & IOMMU_MMIO)
+		attr = S2_MEMATTR_DEV;
+	else if (prot & IOMMU_CACHE)
+		attr = d->iop.cfg.quirks & IO_PGTABLE_QUIRK_ARM_S2FWB ?
+		       S2_MEMATTR_FWB_WB : S2_MEMATTR_OIWB;
+	else
+		attr = S2_MEMATTR_NC;
+	return attr << DESC_S2_MEMATTR_SHIFT;
+}
+
+/* Stage-1 AttrIndx into MAIR (Mali: into MEMATTR, same slots). */
+static lpae_pte s1_attrindx(int prot)
+{
+	lpae_pte idx = MAIR_IDX_NC;
+
+	if (prot & IOMMU_MMIO)
+		idx = MAIR_IDX_DEV;
+	else if (prot & IOMMU_CACHE)
+		idx = MAIR_IDX_CACHE;
+	return idx << DESC_S1_ATTRIDX_SHIFT;
+}
+
+/*
+ * Mali takes stage-2 permissions with stage-1 attributes, is always outer
+ * shareable (its "outer" is outside the GPU, whatever the walker's
+ * coherency) and has no access flag.
+ */
 static lpae_pte prot_to_attrs(const struct lpae_pgtable *d, int prot)
 {
-	unsigned long quirks = d->iop.cfg.quirks;
+	enum io_pgtable_fmt fmt = d->iop.fmt;
 	lpae_pte pte;
 
-	if (d->iop.fmt == ARM_64_LPAE_S2) {
-		u64 attr;
-
-		pte = 0;
-		if (prot & IOMMU_READ)
-			pte |= DESC_S2AP_READ;
-		if (prot & IOMMU_WRITE)
-			pte |= DESC_S2AP_WRITE;
-		if (prot & IOMMU_MMIO)
-			attr = S2_MEMATTR_DEV;
-		else if (prot & IOMMU_CACHE)
-			attr = quirks & IO_PGTABLE_QUIRK_ARM_S2FWB ?
-			       S2_MEMATTR_FWB_WB : S2_MEMATTR_OIWB;
-		else
-			attr = S2_MEMATTR_NC;
-		pte |= attr << DESC_S2_MEMATTR_SHIFT;
-	} else {
-		pte = DESC_S1_nG;
-		/* Read-only, or writable with the hardware tracking dirtiness. */
-		if ((prot & IOMMU_READ) && !(prot & IOMMU_WRITE))
-			pte |= DESC_S1_AP_RDONLY;
-		else if (quirks & IO_PGTABLE_QUIRK_ARM_HD)
-			pte |= DESC_DBM;
-		if (!(prot & IOMMU_PRIV))
-			pte |= DESC_S1_AP_UNPRIV;
-		if (prot & IOMMU_MMIO)
-			pte |= (lpae_pte)MAIR_IDX_DEV << DESC_S1_ATTRIDX_SHIFT;
-		else if (prot & IOMMU_CACHE)
-			pte |= (lpae_pte)MAIR_IDX_CACHE << DESC_S1_ATTRIDX_SHIFT;
-		if (quirks & IO_PGTABLE_QUIRK_ARM_NS)
-			pte |= DESC_S1_NS;
-	}
-
-	pte |= prot & IOMMU_CACHE ? DESC_SH_IS : DESC_SH_OS;
+	pte = fmt == ARM_64_LPAE_S1 ? s1_perms(d, prot) : s2_perms(prot);
+	pte |= fmt == ARM_64_LPAE_S2 ? s2_memattr(d, prot) : s1_attrindx(prot);
+	pte |= (prot & IOMMU_CACHE) && fmt != ARM_MALI_LPAE ? DESC_SH_IS : DESC_SH_OS;
 	if (prot & IOMMU_NOEXEC)
 		pte |= DESC_XN;
-	return pte | DESC_AF;
+	return fmt == ARM_MALI_LPAE ? pte : pte | DESC_AF;
 }
 
 /*
@@ -472,7 +514,7 @@ static int map_leaves(struct lpae_pgtable *d, lpae_pte *table, unsigned int idx,
 		return ret;
 	drop_tables(d, table, idx, n, lvl, iova);
 
-	attrs |= lvl == LPAE_LAST_LEVEL ? DESC_PAGE : DESC_BLOCK;
+	attrs |= leaf_type(d, lvl);
 	for (i = 0; i < n; i++)
 		WRITE_ONCE(table[idx + i], attrs | paddr_to_desc(paddr + i * bsz));
 	lpae_stats.pte_writes += n;
@@ -659,7 +701,7 @@ static phys_addr_t lpae_iova_to_phys(struct io_pgtable_ops *ops,
 		pte = READ_ONCE(table[lvl_idx(d, iova, lvl)]);
 		if (!pte)
 			return 0;
-		if (pte_is_leaf(pte, lvl))
+		if (pte_is_leaf(d, pte, lvl))
 			return desc_to_paddr(d, pte) |
 			       (iova & (block_size(d, lvl) - 1));
 		table = table_of(d, pte);
@@ -684,7 +726,7 @@ static int lpae_pgtable_walk(struct io_pgtable_ops *ops, unsigned long iova,
 		walk->ptes[lvl] = pte;
 		if (!pte)
 			return -ENOENT;
-		if (pte_is_leaf(pte, lvl))
+		if (pte_is_leaf(d, pte, lvl))
 			return 0;
 		table = table_of(d, pte);
 	}
@@ -732,7 +774,7 @@ static void dirty_walk(struct lpae_pgtable *d, lpae_pte *table, int lvl,
 
 		if (pte_is_table(pte, lvl))
 			dirty_walk(d, table_of(d, pte), lvl + 1, iova, step, w);
-		else if (pte_is_leaf(pte, lvl))
+		else if (pte_is_leaf(d, pte, lvl))
 			dirty_leaf(d, table, idx, iova & ~(bsz - 1), bsz, w);
 		iova += step;
 		len -= step;
@@ -821,6 +863,7 @@ static struct lpae_pgtable *lpae_alloc_common(struct io_pgtable_cfg *cfg)
 	levels = DIV_ROUND_UP(va_bits, d->bits_per_level);
 	d->start_level = LPAE_MAX_LEVELS - levels;
 	d->pgd_bits = va_bits - d->bits_per_level * (levels - 1);
+	d->leaf3_type = DESC_PAGE;
 
 	d->iop.ops = (struct io_pgtable_ops) {
 		.map_pages		= lpae_map_pages,
@@ -857,11 +900,12 @@ static unsigned int tg_encoding(size_t gran, bool tg1)
 	}
 }
 
+/* The pgd: its entries, but at least @min_bytes (and 64, see alloc_table()). */
 static int alloc_pgd(struct lpae_pgtable *d, struct io_pgtable_cfg *cfg,
-		     void *cookie)
+		     void *cookie, size_t min_bytes)
 {
-	d->pgd = alloc_table(d, sizeof(lpae_pte) << d->pgd_bits, GFP_KERNEL,
-			     cfg, cookie);
+	d->pgd_bytes = max_t(size_t, sizeof(lpae_pte) << d->pgd_bits, min_bytes);
+	d->pgd = alloc_table(d, d->pgd_bytes, GFP_KERNEL, cfg, cookie);
 	if (!d->pgd)
 		return -ENOMEM;
 	/* The empty pgd is visible before anyone can write a TTBR with it. */
@@ -910,7 +954,7 @@ static struct io_pgtable *lpae_alloc_s1(struct io_pgtable_cfg *cfg, void *cookie
 		MAIR_ATTR_DEVICE << (8 * MAIR_IDX_DEV) |
 		MAIR_ATTR_INC_OWBRWA << (8 * MAIR_IDX_INC_OCACHE);
 
-	if (alloc_pgd(d, cfg, cookie))
+	if (alloc_pgd(d, cfg, cookie, 0))
 		goto out_free;
 	cfg->arm_lpae_s1_cfg.ttbr = virt_to_phys(d->pgd);
 	return &d->iop;
@@ -972,7 +1016,7 @@ static struct io_pgtable *lpae_alloc_s2(struct io_pgtable_cfg *cfg, void *cookie
 	vtcr->tsz = 64 - cfg->ias;
 	vtcr->sl = sl0_encoding(d);
 
-	if (alloc_pgd(d, cfg, cookie))
+	if (alloc_pgd(d, cfg, cookie, 0))
 		goto out_free;
 	cfg->arm_lpae_s2_cfg.vttbr = virt_to_phys(d->pgd);
 	return &d->iop;
@@ -980,6 +1024,47 @@ static struct io_pgtable *lpae_alloc_s2(struct io_pgtable_cfg *cfg, void *cookie
 out_free:
 	kfree(d);
 	return NULL;
+}
+
+/*
+ * Mali: 4K only, input up to 48 bits and output up to 40, no quirks. The
+ * walk always starts at level 0; with fewer than 40 input bits its pgd has
+ * one entry (as the kernel sets it up). TRANSTAB holds the pgd address in
+ * bits [47:12], so the pgd takes a whole granule whatever its entries.
+ */
+static struct io_pgtable *lpae_alloc_mali(struct io_pgtable_cfg *cfg, void *cookie)
+{
+	struct lpae_pgtable *d;
+	u64 transtab;
+
+	if (cfg->quirks || cfg->ias > 48 || cfg->oas > 40)
+		return NULL;
+	cfg->pgsize_bitmap &= SZ_4K | SZ_2M | SZ_1G;
+
+	d = lpae_alloc_common(cfg);
+	if (!d)
+		return NULL;
+	d->leaf3_type = DESC_BLOCK;
+	if (d->start_level > 0) {
+		d->start_level = 0;
+		d->pgd_bits = 0;
+	}
+
+	cfg->arm_mali_lpae_cfg.memattr =
+		MALI_MEMATTR_IMP_DEF << (8 * MAIR_IDX_NC) |
+		MALI_MEMATTR_WRITE_ALLOC << (8 * MAIR_IDX_CACHE) |
+		MALI_MEMATTR_IMP_DEF << (8 * MAIR_IDX_DEV);
+
+	if (alloc_pgd(d, cfg, cookie, granule(d))) {
+		kfree(d);
+		return NULL;
+	}
+	transtab = virt_to_phys(d->pgd) | MALI_TRANSTAB_READ_INNER |
+		   MALI_TRANSTAB_ADRMODE_TABLE;
+	if (cfg->coherent_walk)
+		transtab |= MALI_TRANSTAB_SHARE_OUTER;
+	cfg->arm_mali_lpae_cfg.transtab = transtab;
+	return &d->iop;
 }
 
 static void lpae_free(struct io_pgtable *iop)
@@ -999,6 +1084,12 @@ struct io_pgtable_init_fns io_pgtable_arm_64_lpae_s1_init_fns = {
 struct io_pgtable_init_fns io_pgtable_arm_64_lpae_s2_init_fns = {
 	.caps	= IO_PGTABLE_CAP_CUSTOM_ALLOCATOR,
 	.alloc	= lpae_alloc_s2,
+	.free	= lpae_free,
+};
+
+struct io_pgtable_init_fns io_pgtable_arm_mali_lpae_init_fns = {
+	.caps	= IO_PGTABLE_CAP_CUSTOM_ALLOCATOR,
+	.alloc	= lpae_alloc_mali,
 	.free	= lpae_free,
 };
 

@@ -11,6 +11,7 @@
 static const struct io_pgtable_init_fns *const init_fns[IO_PGTABLE_NUM_FMTS] = {
 	[ARM_64_LPAE_S1] = &io_pgtable_arm_64_lpae_s1_init_fns,
 	[ARM_64_LPAE_S2] = &io_pgtable_arm_64_lpae_s2_init_fns,
+	[ARM_MALI_LPAE] = &io_pgtable_arm_mali_lpae_init_fns,
 };
 
 /* cfg->alloc and cfg->free come as a pair, and only where the format takes them. */
