@@ -15,7 +15,8 @@ int pt_domain_init(struct pt_domain *pd, const struct pt_cfg *c)
 	memset(pd, 0, sizeof(*pd));
 	pd->c = *c;
 	cfg.ias = c->ias ? c->ias : 48;
-	cfg.oas = c->oas ? c->oas : 48;
+	/* Mali outputs at most 40 bits. */
+	cfg.oas = c->oas ? c->oas : c->fmt == ARM_MALI_LPAE ? 40 : 48;
 	cfg.pgsize_bitmap = pt_granule_sizes(c->granule, cfg.oas);
 	cfg.quirks = c->quirks;
 	cfg.coherent_walk = !c->noncoherent;
@@ -99,6 +100,33 @@ static int tg_to_shift(unsigned int tg, bool tg1)
 	return tg1 ? tg1s[tg & 3] : tg0[tg & 3];
 }
 
+/* Mali TRANSTAB: pgd address in [47:12]; flags ADRMODE [1:0], READ_INNER 2, SHARE_OUTER 4. */
+#define MALI_TRANSTAB_ADDR	GENMASK_ULL(47, 12)
+#define MALI_TRANSTAB_FLAGS	(BIT_ULL(4) | BIT_ULL(2) | 3ULL)
+
+/*
+ * Mali walks four levels of 4K tables from the TRANSTAB address. The input
+ * size is the GPU's (MMU_FEATURES.VA_BITS, which a driver hands the core as
+ * cfg->ias): below 40 bits only the first level-0 entry is ever read.
+ */
+static int mali_from_cfg(struct pt_hw *hw, const struct io_pgtable_cfg *cfg)
+{
+	u64 tt = cfg->arm_mali_lpae_cfg.transtab;
+
+	/* ADRMODE must be TABLE (3) with READ_INNER; nothing else outside the address. */
+	if ((tt & 7) != 7 || (tt & ~(MALI_TRANSTAB_ADDR | MALI_TRANSTAB_FLAGS)))
+		return -EINVAL;
+	if (cfg->ias < 13 || cfg->ias > 48)
+		return -EINVAL;
+	hw->pg_shift = 12;
+	hw->bits_per_level = 9;
+	hw->start_level = 0;
+	hw->ias = cfg->ias;
+	hw->pgd_bits = cfg->ias > 39 ? cfg->ias - 39 : 0;
+	hw->root = tt & MALI_TRANSTAB_ADDR;
+	return 0;
+}
+
 int pt_hw_from_cfg(struct pt_hw *hw, enum io_pgtable_fmt fmt,
 		   const struct io_pgtable_cfg *cfg, unsigned long quirks)
 {
@@ -106,6 +134,8 @@ int pt_hw_from_cfg(struct pt_hw *hw, enum io_pgtable_fmt fmt,
 
 	memset(hw, 0, sizeof(*hw));
 	hw->fmt = fmt;
+	if (fmt == ARM_MALI_LPAE)
+		return mali_from_cfg(hw, cfg);
 	if (fmt == ARM_64_LPAE_S2) {
 		unsigned int sl = cfg->arm_lpae_s2_cfg.vtcr.sl;
 
@@ -151,6 +181,12 @@ static u64 desc_oa(const struct pt_hw *hw, u64 desc)
 	return pa;
 }
 
+/* A level-3 leaf is a page (0b11); Mali types it as a block (0b01). */
+static bool leaf3_ok(const struct pt_hw *hw, u64 desc)
+{
+	return (desc & 3) == (hw->fmt == ARM_MALI_LPAE ? 1 : 3);
+}
+
 int pt_hw_translate(const struct pt_hw *hw, u64 iova, struct pt_xlate *x)
 {
 	u64 *table = phys_to_virt(hw->root), desc;
@@ -168,7 +204,7 @@ int pt_hw_translate(const struct pt_hw *hw, u64 iova, struct pt_xlate *x)
 			table = phys_to_virt(desc_oa(hw, desc));
 			continue;
 		}
-		if (lvl == 3 && (desc & 3) != 3)
+		if (lvl == 3 && !leaf3_ok(hw, desc))
 			return -ENOENT;		/* reserved encoding: a fault */
 		x->desc = desc;
 		x->size = pt_hw_block_size(hw, lvl);
@@ -239,6 +275,9 @@ static void summarise(const struct pt_hw *hw, int lvl, const u64 *table,
 {
 	size_t i, n = 1UL << lvl_bits(hw, lvl), bytes = n * 8;
 
+	/* A Mali pgd is a whole page: TRANSTAB can't point anywhere else. */
+	if (hw->fmt == ARM_MALI_LPAE)
+		bytes = 1UL << hw->pg_shift;
 	s->tables++;
 	s->table_bytes += bytes < 64 ? 64 : bytes;
 	fnv(&s->hash, table, n * 8);
@@ -256,7 +295,7 @@ static void summarise(const struct pt_hw *hw, int lvl, const u64 *table,
 			summarise(hw, lvl + 1, phys_to_virt(desc_oa(hw, desc)), s);
 			continue;
 		}
-		if ((lvl == 3 && (desc & 3) != 3) || !block_level_ok(hw, lvl) ||
+		if ((lvl == 3 && !leaf3_ok(hw, desc)) || !block_level_ok(hw, lvl) ||
 		    (desc_oa(hw, desc) & (pt_hw_block_size(hw, lvl) - 1)))
 			s->bad++;
 		s->leaves++;

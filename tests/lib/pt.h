@@ -7,7 +7,8 @@
  * quirks, walker coherency).
  *
  * pt_hw: an independent, architectural table walker. It starts from the
- * registers the core filled in (TTBR/TCR or VTTBR/VTCR), derives the
+ * registers the core filled in (TTBR/TCR, VTTBR/VTCR, or Mali's TRANSTAB
+ * with the GPU's input size), derives the
  * geometry from them alone as an SMMU would, and decodes descriptors by
  * the Arm ARM rules, so it checks the core rather than sharing its code.
  * pt_hw_summary() hashes every table byte for "nothing changed" checks.
@@ -21,7 +22,7 @@
 struct pt_cfg {
 	enum io_pgtable_fmt fmt;
 	size_t granule;		/* SZ_4K, SZ_16K or SZ_64K */
-	unsigned int ias, oas;	/* 0: 48 */
+	unsigned int ias, oas;	/* 0: 48 (Mali's oas: 40) */
 	unsigned long quirks;
 	bool noncoherent;	/* walker is not cache-coherent */
 	const char *tlb;	/* flush model name; NULL: "count" */

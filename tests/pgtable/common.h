@@ -10,13 +10,29 @@
 #include "../harness.h"
 #include "../lib/pt.h"
 
-static const enum io_pgtable_fmt pt_fmts[] = { ARM_64_LPAE_S1, ARM_64_LPAE_S2 };
+static const enum io_pgtable_fmt pt_fmts[] = {
+	ARM_64_LPAE_S1, ARM_64_LPAE_S2, ARM_MALI_LPAE,
+};
 static const size_t pt_granules[] = { SZ_4K, SZ_16K, SZ_64K };
 
+/* Mali LPAE has the 4K granule only. */
+static inline bool pt_fmt_has_granule(enum io_pgtable_fmt fmt, size_t gran)
+{
+	return fmt != ARM_MALI_LPAE || gran == SZ_4K;
+}
+
+/* Mali takes no quirk at all, not even IO_PGTABLE_QUIRK_NO_WARN. */
+static inline bool pt_fmt_takes_quirks(enum io_pgtable_fmt fmt)
+{
+	return fmt != ARM_MALI_LPAE;
+}
+
+/* Every format with every granule it has. */
 #define for_each_fmt_granule(f, g)					\
 	for (size_t __fi = 0; __fi < ARRAY_SIZE(pt_fmts); __fi++)	\
-		for (size_t __gi = 0; __gi < ARRAY_SIZE(pt_granules) &&	\
-		     ((f) = pt_fmts[__fi], (g) = pt_granules[__gi], 1); __gi++)
+		for (size_t __gi = 0; __gi < ARRAY_SIZE(pt_granules); __gi++) \
+			if (((f) = pt_fmts[__fi], (g) = pt_granules[__gi], \
+			     pt_fmt_has_granule(f, g)))
 
 static inline u64 backend_bytes_held(void)
 {

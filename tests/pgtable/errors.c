@@ -91,7 +91,8 @@ TEST(pgtable_overlap_eexist_no_warn)
 	if (!pgtable_core_has(CORE_F_NO_WARN))
 		SKIP("this kernel tree has no IO_PGTABLE_QUIRK_NO_WARN (6.1, 6.12): alloc_io_pgtable_ops rejects it");
 	for_each_fmt_granule(f, g)
-		overlap(f, g, IO_PGTABLE_QUIRK_NO_WARN);
+		if (pt_fmt_takes_quirks(f))
+			overlap(f, g, IO_PGTABLE_QUIRK_NO_WARN);
 }
 
 static void bad_args(enum io_pgtable_fmt fmt, size_t gran)
@@ -227,7 +228,8 @@ TEST(pgtable_unmap_nothing_no_warn)
 	if (!pgtable_core_has(CORE_F_NO_WARN))
 		SKIP("this kernel tree has no IO_PGTABLE_QUIRK_NO_WARN (6.1, 6.12): alloc_io_pgtable_ops rejects it");
 	for_each_fmt_granule(f, g)
-		unmap_nothing(f, g, IO_PGTABLE_QUIRK_NO_WARN);
+		if (pt_fmt_takes_quirks(f))
+			unmap_nothing(f, g, IO_PGTABLE_QUIRK_NO_WARN);
 }
 
 /*

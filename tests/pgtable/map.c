@@ -40,7 +40,8 @@ static void map_every_size(enum io_pgtable_fmt fmt, size_t gran)
 	CHECK_EQ_HEX(sizes, pt_granule_sizes(gran, 48));
 
 	for_each_set_bit(bit, &sizes, BITS_PER_LONG) {
-		u64 size = 1ULL << bit, iova = 5 * size, pa = (1ULL << 40) + 7 * size;
+		u64 size = 1ULL << bit, iova = 5 * size;
+		u64 pa = (1ULL << min(40u, pd.dom.cfg.oas - 1)) + 7 * size;
 		size_t mapped;
 
 		if (iova + 4 * size > (1ULL << 48))

@@ -207,8 +207,8 @@ static void run(enum io_pgtable_fmt fmt, size_t gran, bool noncoherent, u64 nops
 	unsigned int bit;
 
 	REQUIRE(r);
-	/* Without the quirk (6.1, 6.12) the -EEXIST maps WARN instead. */
-	if (!pgtable_core_has(CORE_F_NO_WARN)) {
+	/* Without the quirk (6.1, 6.12, and Mali) the -EEXIST maps WARN instead. */
+	if (!pgtable_core_has(CORE_F_NO_WARN) || !pt_fmt_takes_quirks(fmt)) {
 		c.quirks &= ~IO_PGTABLE_QUIRK_NO_WARN;
 		expect_warnings();
 		shim_printk_quiet(true);
