@@ -39,6 +39,27 @@ struct prot_case {
 	unsigned int ap, attr, sh, xn;	/* attr: AttrIndx (S1) or MemAttr (S2) */
 };
 
+/*
+ * A 4K leaf with AttrIndx (stage 1, Mali): @pc's fields; a stage-1 page is
+ * typed 0b11 with AF and nG, a Mali one 0b01 with neither; no NS, no DBM,
+ * nothing outside the fields and the address.
+ */
+static void check_attrindx_leaf(u64 d, const struct prot_case *pc, u64 pa, bool mali)
+{
+	CHECK_EQ(D_TYPE(d), mali ? 1 : 3);
+	CHECK_EQ(D_AP(d), pc->ap);
+	CHECK_EQ(D_ATTRIDX(d), pc->attr);
+	CHECK_EQ(D_SH(d), pc->sh);
+	CHECK_EQ(D_XN(d), pc->xn);
+	CHECK_EQ(D_AF(d), !mali);
+	CHECK_EQ(D_NG(d), !mali);
+	CHECK_EQ(D_NS(d), 0);
+	CHECK_EQ(D_DBM(d), 0);
+	CHECK_EQ_HEX(d & GENMASK_ULL(47, 12), pa);
+	/* Nothing else set: bits 12-47 are the address, 2-11 and 53-54 checked above. */
+	CHECK_EQ_HEX(d & ~(GENMASK_ULL(47, 0) | (3ULL << 53)), 0);
+}
+
 TEST(pgtable_s1_descriptor_bits)
 {
 	/* AP[2:1]: 0b01 EL0 RW, 0b11 EL0 RO, 0b00 privileged RW. SH: 2 outer, 3 inner. */
@@ -71,22 +92,10 @@ TEST(pgtable_s1_descriptor_bits)
 	CHECK_EQ(pd.dom.cfg.arm_lpae_s1_cfg.tcr.irgn, 1);
 	CHECK_EQ(pd.dom.cfg.arm_lpae_s1_cfg.tcr.orgn, 1);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		u64 iova = SZ_2M * (i + 1), d;
+		u64 iova = SZ_2M * (i + 1);
 
 		REQUIRE(pt_map(&pd, iova, SZ_1G + iova, SZ_4K, 1, cases[i].prot, NULL) == 0);
-		d = leaf_desc(&pd, iova);
-		CHECK_EQ(D_TYPE(d), 3);
-		CHECK_EQ(D_AP(d), cases[i].ap);
-		CHECK_EQ(D_ATTRIDX(d), cases[i].attr);
-		CHECK_EQ(D_SH(d), cases[i].sh);
-		CHECK_EQ(D_XN(d), cases[i].xn);
-		CHECK_EQ(D_AF(d), 1);
-		CHECK_EQ(D_NG(d), 1);
-		CHECK_EQ(D_NS(d), 0);
-		CHECK_EQ(D_DBM(d), 0);
-		CHECK_EQ_HEX(d & GENMASK_ULL(47, 12), SZ_1G + iova);
-		/* Nothing else set: bits 12-47 are the address, 2-11 and 53-54 checked above. */
-		CHECK_EQ_HEX(d & ~(GENMASK_ULL(47, 0) | (3ULL << 53)), 0);
+		check_attrindx_leaf(leaf_desc(&pd, iova), &cases[i], SZ_1G + iova, false);
 	}
 	/* A 2M block is a block descriptor at level 2. */
 	REQUIRE(pt_map(&pd, SZ_1G, SZ_1G, SZ_2M, 1, RW, NULL) == 0);
@@ -180,21 +189,10 @@ TEST(pgtable_mali_descriptor_bits)
 	REQUIRE(pt_domain_init(&pd, &c) == 0);
 	REQUIRE(pt_hw_from_domain(&hw, &pd) == 0);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		u64 iova = SZ_2M * (i + 1), d;
+		u64 iova = SZ_2M * (i + 1);
 
 		REQUIRE(pt_map(&pd, iova, SZ_1G + iova, SZ_4K, 1, cases[i].prot, NULL) == 0);
-		d = leaf_desc(&pd, iova);
-		CHECK_EQ(D_TYPE(d), 1);
-		CHECK_EQ(D_AP(d), cases[i].ap);
-		CHECK_EQ(D_ATTRIDX(d), cases[i].attr);
-		CHECK_EQ(D_SH(d), cases[i].sh);
-		CHECK_EQ(D_XN(d), cases[i].xn);
-		CHECK_EQ(D_AF(d), 0);
-		CHECK_EQ(D_NG(d), 0);
-		CHECK_EQ(D_NS(d), 0);
-		CHECK_EQ(D_DBM(d), 0);
-		CHECK_EQ_HEX(d & GENMASK_ULL(47, 12), SZ_1G + iova);
-		CHECK_EQ_HEX(d & ~(GENMASK_ULL(47, 0) | (3ULL << 53)), 0);
+		check_attrindx_leaf(leaf_desc(&pd, iova), &cases[i], SZ_1G + iova, true);
 	}
 	/* The walk to a level-3 leaf: three table descriptors, nothing but type and address. */
 	n = pt_hw_table_descs(&hw, SZ_2M, tables);
