@@ -106,6 +106,8 @@ const char *bench_fmt_name(enum io_pgtable_fmt fmt)
 		return "s1-32";
 	case ARM_32_LPAE_S2:
 		return "s2-32";
+	case ARM_MALI_LPAE:
+		return "mali";
 	default:
 		return "fmt?";
 	}

@@ -86,6 +86,11 @@ void bench_matrix(bool with_tables, bench_case_fn fn, void *priv)
 			matrix_sizes(&c, with_tables, fn, priv);
 		}
 	}
+	/* Mali LPAE: 4K only, and at most 40 output bits. */
+	c.cfg.fmt = ARM_MALI_LPAE;
+	c.cfg.granule = SZ_4K;
+	c.cfg.oas = 40;
+	matrix_sizes(&c, with_tables, fn, priv);
 }
 
 /* Bytes covered by one table of the level that maps @pgsize. */
@@ -100,7 +105,8 @@ int bench_layout_init(struct bench_layout *l, const struct bench_case *c,
 	unsigned int ias = c->cfg.ias ? c->cfg.ias : 48;
 	unsigned int oas = c->cfg.oas ? c->cfg.oas : 48;
 	size_t span = table_span(c->cfg.granule, c->pgsize);
-	u64 space = 1ULL << (ias - 1);	/* stay clear of the top of the range */
+	/* Clear of the top of the range; paddr = iova ^ pa_xor must fit oas too (Mali: 40). */
+	u64 space = 1ULL << (min(ias, oas) - 1);
 	size_t i;
 	u64 span_bytes, tables;
 
