@@ -72,27 +72,35 @@ static void overlap(enum io_pgtable_fmt fmt, size_t gran, unsigned long quirks)
 	CHECK_EQ(backend_bytes_held(), base);
 }
 
-TEST(pgtable_overlap_eexist)
+/*
+ * Run @fn for every format x granule: expecting the core's WARNs, or with
+ * IO_PGTABLE_QUIRK_NO_WARN (formats that take quirks) and none expected.
+ */
+static void every_case(void (*fn)(enum io_pgtable_fmt, size_t, unsigned long),
+		       bool no_warn)
 {
 	enum io_pgtable_fmt f;
 	size_t g;
 
-	expect_warnings();
-	shim_printk_quiet(true);
+	if (!no_warn) {
+		expect_warnings();
+		shim_printk_quiet(true);
+	} else if (!pgtable_core_has(CORE_F_NO_WARN)) {
+		SKIP("this kernel tree has no IO_PGTABLE_QUIRK_NO_WARN (6.1, 6.12): alloc_io_pgtable_ops rejects it");
+	}
 	for_each_fmt_granule(f, g)
-		overlap(f, g, 0);
+		if (!no_warn || pt_fmt_takes_quirks(f))
+			fn(f, g, no_warn ? IO_PGTABLE_QUIRK_NO_WARN : 0);
+}
+
+TEST(pgtable_overlap_eexist)
+{
+	every_case(overlap, false);
 }
 
 TEST(pgtable_overlap_eexist_no_warn)
 {
-	enum io_pgtable_fmt f;
-	size_t g;
-
-	if (!pgtable_core_has(CORE_F_NO_WARN))
-		SKIP("this kernel tree has no IO_PGTABLE_QUIRK_NO_WARN (6.1, 6.12): alloc_io_pgtable_ops rejects it");
-	for_each_fmt_granule(f, g)
-		if (pt_fmt_takes_quirks(f))
-			overlap(f, g, IO_PGTABLE_QUIRK_NO_WARN);
+	every_case(overlap, true);
 }
 
 static void bad_args(enum io_pgtable_fmt fmt, size_t gran)
@@ -211,25 +219,12 @@ static void unmap_nothing(enum io_pgtable_fmt fmt, size_t gran, unsigned long qu
 
 TEST(pgtable_unmap_nothing_warns)
 {
-	enum io_pgtable_fmt f;
-	size_t g;
-
-	expect_warnings();
-	shim_printk_quiet(true);
-	for_each_fmt_granule(f, g)
-		unmap_nothing(f, g, 0);
+	every_case(unmap_nothing, false);
 }
 
 TEST(pgtable_unmap_nothing_no_warn)
 {
-	enum io_pgtable_fmt f;
-	size_t g;
-
-	if (!pgtable_core_has(CORE_F_NO_WARN))
-		SKIP("this kernel tree has no IO_PGTABLE_QUIRK_NO_WARN (6.1, 6.12): alloc_io_pgtable_ops rejects it");
-	for_each_fmt_granule(f, g)
-		if (pt_fmt_takes_quirks(f))
-			unmap_nothing(f, g, IO_PGTABLE_QUIRK_NO_WARN);
+	every_case(unmap_nothing, true);
 }
 
 /*
