@@ -11,6 +11,8 @@
 static struct test_case *tests;
 static bool cur_failed, cur_skipped, cur_expect_warn, quick;
 static const char *cur_skip_reason;
+static const char *cur_name;
+static unsigned int findings;
 
 void test_register(struct test_case *t)
 {
@@ -40,6 +42,18 @@ void test_skip(const char *reason)
 {
 	cur_skipped = true;
 	cur_skip_reason = reason;
+}
+
+void test_finding(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("\n# kernel finding: %s: ", cur_name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" (%s:%d)\n", file, line);
+	findings++;
 }
 
 void expect_warnings(void) { cur_expect_warn = true; }
@@ -97,6 +111,7 @@ int main(int argc, char **argv)
 		if (!selected(t->name, argc, argv))
 			continue;
 		cur_failed = cur_skipped = cur_expect_warn = false;
+		cur_name = t->name;
 		printf("%-60s", t->name);
 		fflush(stdout);
 		shim_warn_reset();
@@ -118,9 +133,11 @@ int main(int argc, char **argv)
 			passed++;
 		}
 	}
+	printf("%u passed, %u failed", passed, failed);
 	if (skipped)
-		printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
-	else
-		printf("%u passed, %u failed\n", passed, failed);
+		printf(", %u skipped", skipped);
+	if (findings)
+		printf(", %u kernel findings", findings);
+	putchar('\n');
 	return failed ? 1 : 0;
 }

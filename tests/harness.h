@@ -7,7 +7,13 @@
  * test. A test fails if any check failed or if a kernel WARN fired during it
  * and the test did not declare expect_warnings(). SKIP(reason) leaves a test
  * as skipped, which is never counted as passed. The runner ends with the
- * line "N passed, M failed[, K skipped]" and exits non-zero on any failure.
+ * line "N passed, M failed[, K skipped][, F kernel findings]" and exits
+ * non-zero on any failure.
+ *
+ * KERNEL_FINDING(fmt, ...) records that the core under test (a kernel tree)
+ * behaves wrongly by the architecture or by its own API contract, with the
+ * call that shows it. A finding is printed as "# kernel finding: <test>: ..."
+ * and counted apart: it never fails the test and is never silently dropped.
  *
  * Usage: test-<backend> [--list] [--quick] [substring...]
  */
@@ -28,6 +34,8 @@ void test_register(struct test_case *t);
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void test_skip(const char *reason);
+void test_finding(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void expect_warnings(void);
 bool test_failed(void);
 /* True when run with --quick (CI's short forms of long tests). */
@@ -68,6 +76,8 @@ uint64_t test_seed(void);
 		return;							\
 	}								\
 } while (0)
+
+#define KERNEL_FINDING(...) test_finding(__FILE__, __LINE__, __VA_ARGS__)
 
 #define SKIP(reason) do { test_skip(reason); return; } while (0)
 
