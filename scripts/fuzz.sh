@@ -18,11 +18,6 @@ die() { echo "fuzz.sh: $*" >&2; exit 2; }
 secs=$1
 case "$secs" in ''|*[!0-9]*) die "FUZZ_SECONDS must be a whole number of seconds, not '$secs'" ;; esac
 [ "$secs" -gt 0 ] || die "FUZZ_SECONDS must be at least 1"
-host_arch=$(uname -m | sed -e 's/aarch64/arm64/')
-[ "${ARCH:-$host_arch}" = "$host_arch" ] ||
-	die "libFuzzer runs natively only: ARCH=${ARCH} is not this machine ($host_arch)"
-[ -z "${KSRC:-}" ] || echo "fuzz.sh: fuzzing the kernel tree's core from KSRC=$KSRC"
-
 all=$(ls src/alloc/*.c | sed 's|src/alloc/||; s|\.c$||' | grep -vxE 'common|buddy-core')
 backends=${FUZZ_BACKENDS:-libc}
 [ "$backends" = all ] && backends=$all
@@ -31,6 +26,12 @@ for b in $backends; do
 done
 jobs=${FUZZ_JOBS:-1}
 case "$jobs" in ''|*[!0-9]*|0) die "FUZZ_JOBS must be a positive number" ;; esac
+# After the options: make exports ARCH, and a typo must be named as such
+# whatever ARCH the caller's make was given.
+host_arch=$(uname -m | sed -e 's/aarch64/arm64/')
+[ "${ARCH:-$host_arch}" = "$host_arch" ] ||
+	die "libFuzzer runs natively only: ARCH=${ARCH} is not this machine ($host_arch)"
+[ -z "${KSRC:-}" ] || echo "fuzz.sh: fuzzing the kernel tree's core from KSRC=$KSRC"
 
 # Options are checked first: bad input is reported whatever is installed.
 # clang, whatever CC says: libFuzzer is clang's.

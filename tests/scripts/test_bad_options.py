@@ -85,6 +85,18 @@ def test_fuzz_sh_bad_jobs():
     one_line_error(p, "FUZZ_JOBS")
 
 
+def test_fuzz_sh_typo_named_under_another_arch():
+    # make exports ARCH: make test ARCH=arm64 must still see the typo named.
+    p = run(["scripts/fuzz.sh", "1"], env={"FUZZ_BACKENDS": "nosuch", "ARCH": "riscv64",
+                                           "NO_DEPS": "1"})
+    one_line_error(p, "unknown backend 'nosuch'")
+
+
+def test_fuzz_sh_refuses_another_arch():
+    p = run(["scripts/fuzz.sh", "1"], env={"ARCH": "riscv64", "NO_DEPS": "1"})
+    one_line_error(p, "natively only", "ARCH=riscv64")
+
+
 @pytest.mark.parametrize("args,word", [
     (["abc", "{bin}/test-libc"], "SECONDS"),
     (["5"], "usage"),
