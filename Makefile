@@ -78,7 +78,7 @@ ifeq ($(KVER),)
 $(error KSRC=$(KSRC) is not a kernel tree: no Makefile with VERSION (see make kernel-source))
 endif
 KPAGES		:= $(shell scripts/kernel-version.sh --pages-api $(KSRC))
-CORE		:= k$(KVER)
+CORE		:= $(shell scripts/kernel-version.sh --core $(KSRC))
 BIN		:= $(OUT)/$(CORE)
 KOBJ		:= $(BIN)/obj
 KGEN		:= $(KOBJ)/kfeatures.h
@@ -128,7 +128,7 @@ deps:
 # make test also runs the test binaries of every kernel tree that
 # make kernel-source unpacked under $(O)/kernel/ (only KSRC's when given).
 KTREES		:= $(if $(KSRC),,$(patsubst %/Makefile,%,$(wildcard $(O)/kernel/*/Makefile)))
-KTEST_BINS	:= $(foreach t,$(KTREES),$(BACKENDS:%=$(OUT)/k$(shell scripts/kernel-version.sh $(t))/test-%))
+KTEST_BINS	:= $(foreach t,$(KTREES),$(BACKENDS:%=$(OUT)/$(shell scripts/kernel-version.sh --core $(t))/test-%))
 
 test: deps
 	@$(MAKE) --no-print-directory all
@@ -169,11 +169,13 @@ memcheck: deps
 	@$(MAKE) --no-print-directory $(BENCH_BINS)
 	@scripts/memcheck.sh $(BENCH_BINS)
 
+# GIT=<repo> REF=<ref> [PATCHES= NAME=]: that ref's files into $(O)/kernel/git-<name>.
 kernel-source:
-	@scripts/kernel-source.sh $(or $(KVER),6.12) $(O)/kernel/$(or $(KVER),6.12)
+	@$(if $(GIT),scripts/kernel-source.sh --git '$(GIT)' --ref '$(REF)' --patches '$(PATCHES)' \
+		--name '$(NAME)' --outdir $(O)/kernel,scripts/kernel-source.sh $(or $(KVER),6.12) $(O)/kernel/$(or $(KVER),6.12))
 
 compare-kernels:
-	@scripts/compare-kernels.sh '$(A)' '$(B)'
+	@O='$(O)' GIT='$(GIT)' scripts/compare-kernels.sh '$(A)' '$(B)'
 
 help:
 	@echo 'io-pgtable-bench targets (ARCH=$(ARCH) core=$(CORE) backends: $(BACKENDS))'
@@ -191,7 +193,8 @@ help:
 	@echo '  soak             SECONDS=N of map/unmap cycles per backend, memory over time'
 	@echo '  memcheck         valgrind memcheck on a short bench run of every backend'
 	@echo '  kernel-source    KVER=6.12|6.1: unpack Debian linux-source-<ver> into build/kernel/<ver>'
-	@echo '  compare-kernels  A=<ksrc> B=<ksrc>: benchmark two kernel trees interleaved'
+	@echo '                   GIT=<repo> REF=<ref> [PATCHES="a.patch b.mbox" NAME=]: from git, into build/kernel/git-<ref>'
+	@echo '  compare-kernels  A= B= (each own, a <ksrc> dir, or with GIT=<repo> a ref): benchmark two cores interleaved'
 	@echo '  test-bins        build only the test binaries (what make test runs per kernel tree)'
 	@echo '  help             this list'
 	@echo '  clean            remove $(O)/'
