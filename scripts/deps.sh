@@ -1,11 +1,11 @@
 #!/bin/sh
 # Install the Debian/Ubuntu packages the suite needs, only those missing.
-# Usage: scripts/deps.sh [--arm64] [--clang] [--fuzz] [--perf] [--kernel VER]...
+# Usage: scripts/deps.sh [--arm64] [--clang] [--fuzz] [--perf] [--lava] [--lava-run] [--kernel VER]...
 # Uses sudo when not root; prints what it installs; NO_DEPS=1 in make skips it.
 set -eu
 
 pkgs="g++ make libbenchmark-dev libbenchmark-tools python3 python3-numpy \
-python3-scipy python3-matplotlib python3-pytest valgrind"
+python3-scipy python3-matplotlib python3-pytest valgrind lava-common"
 need_arm64=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -14,6 +14,8 @@ while [ $# -gt 0 ]; do
 	--perf) pkgs="$pkgs $(. /etc/os-release; [ "$ID" = ubuntu ] && echo linux-tools-common linux-tools-generic || echo linux-perf)" ;;
 	--clang) pkgs="$pkgs clang" ;;
 	--fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
+	--lava) pkgs="$pkgs lavacli" ;;		# make lava-submit / lava-fetch
+	--lava-run) pkgs="$pkgs lava-dispatcher qemu-system-arm" ;;	# make lava-run
 	*) echo "deps.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
 	shift
