@@ -71,9 +71,10 @@ done
 
 # ---------------------------------------------------------------- where
 host=$(hostname)
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo nogit)
-dirty=no
-if git status --porcelain --untracked-files=no 2>/dev/null | grep -q .; then
+# BENCH_COMMIT/BENCH_DIRTY: a build's own, where there is no .git (make dist).
+commit=${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo nogit)}
+dirty=${BENCH_DIRTY:-no}
+if [ -z "${BENCH_COMMIT:-}" ] && git status --porcelain --untracked-files=no 2>/dev/null | grep -q .; then
 	dirty=yes
 fi
 run_id=$(date -u +%Y%m%dT%H%M%SZ)-$commit$([ $dirty = yes ] && echo -dirty)
