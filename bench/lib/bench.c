@@ -171,20 +171,6 @@ full:
 	abort();
 }
 
-/* ------------------------------------------------------------ profile */
-
-const char *bench_profile(void)
-{
-	const char *p = getenv("PROFILE");
-
-	return p && *p ? p : "full";
-}
-
-bool bench_quick(void)
-{
-	return !strcmp(bench_profile(), "quick");
-}
-
 /* ------------------------------------------------------------ counters */
 
 void bench_counters_begin(struct bench_counters *c, struct bench_domain *bd)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * main() of every bench-<backend> binary: set up the backend and the cache
- * code, name what this binary measures (in --help and in every result's
+ * main() of every bench-<backend> binary: select the profile, set up the
+ * backend and the cache code, name what this binary measures (in --help and in every result's
  * context), register the suites, hand over to Google Benchmark.
  *
  * Context the binary cannot know (commit, compiler, run id, pinning) comes
@@ -15,6 +15,7 @@
 #include <kcore.h>
 #include "arch/cpuinfo.h"
 #include "bench.h"
+#include "profile.h"
 
 #define CTX_PREFIX	"BENCH_CTX_"
 
@@ -63,12 +64,36 @@ static void context_from_binary(void)
 		gb_add_context("injected_map_delay_ns", __stringify(BENCH_MAP_DELAY_NS));
 }
 
+/*
+ * argv with the profile's flags right after argv[0], so that the user's
+ * own --benchmark_* flags, parsed later, override them.
+ */
+static char **argv_with_profile(int *argc, char **argv)
+{
+	const char *flags[BENCH_PROFILE_MAX_FLAGS];
+	int n = bench_profile_flags(flags), i;
+	char **out = calloc(*argc + n + 1, sizeof(*out));
+
+	if (!out)
+		abort();
+	out[0] = argv[0];
+	for (i = 0; i < n; i++)
+		out[1 + i] = (char *)flags[i];
+	for (i = 1; i < *argc; i++)
+		out[n + i] = argv[i];
+	*argc += n;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cpuinfo *ci;
 	static char banner[768];
 	int ret;
 
+	if (bench_profile_select(&argc, argv, argv[0]))
+		return 2;
+	argv = argv_with_profile(&argc, argv);
 	ret = backend_init();
 	if (ret) {
 		fprintf(stderr, "%s: backend %s failed to initialise: %s\n",
@@ -80,7 +105,8 @@ int main(int argc, char **argv)
 	snprintf(banner, sizeof(banner),
 		 "io-pgtable-bench: backend %s (%s), core %s, arch %s (%s)\n"
 		 "cache maintenance: %s\n"
-		 "PROFILE=%s (quick|full|cmp) selects the registered set;\n"
+		 "--profile=%s (quick|full|cmp, else $PROFILE) selects the rows,\n"
+		 "repetitions and interleaving; --benchmark_* flags override them;\n"
 		 "BENCH_CTX_<key>=<value> in the environment adds context.\n\n",
 		 backend_name(), backend_describe(), bench_core_name(),
 		 ci->arch, ci->emulated ? ci->emulation : "native",

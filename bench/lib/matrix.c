@@ -7,6 +7,7 @@
 #include <string.h>
 #include <linux/sizes.h>
 #include "matrix.h"
+#include "profile.h"
 
 /*
  * Calls per round, and the table memory a round may hold: big rounds make
@@ -308,13 +309,16 @@ struct concern {
 static void register_case(const struct bench_case *c, void *priv)
 {
 	const struct concern *k = priv;
-	struct bench_case *copy = malloc(sizeof(*copy));
+	struct bench_case *copy;
 	struct bench_name name;
 
+	bench_case_name(&name, k->name, c, k->with_tables);
+	if (!bench_profile_keeps(name.buf))
+		return;
+	copy = malloc(sizeof(*copy));
 	if (!copy)
 		abort();
 	*copy = *c;
-	bench_case_name(&name, k->name, c, k->with_tables);
 	gb_register(name.buf, k->fn, copy);
 }
 

@@ -75,9 +75,11 @@ struct gb_bench *gb_unit(struct gb_bench *b, enum gb_time_unit u);
 void gb_add_context(const char *key, const char *value);
 
 /*
- * Parse every --benchmark_* flag (unknown options: one-line error, exit 2),
- * print @help_banner (may be NULL) before the library's help on --help,
- * run the selected benchmarks. Returns the process exit status.
+ * Parse every --benchmark_* flag (unknown options and bad numbers: one-line
+ * error, exit 2), print @help_banner (may be NULL) before the library's help
+ * on --help, run the selected benchmarks. Returns the process exit status:
+ * 0 clean; 2 bad option, or a filter that selects nothing; 3 a benchmark
+ * skipped with an error; 4 the --benchmark_out file could not be written.
  */
 int gb_main(int argc, char **argv, const char *help_banner);
 
