@@ -258,4 +258,4 @@ $(BIN)/fuzz-%: $(patsubst %.c,$(OBJ)/%.o,$(wildcard tests/fuzz/*.c tests/lib/*.c
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 .PRECIOUS: $(OBJ)/%.o
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -name '*.d' -type f 2>/dev/null)
