@@ -116,7 +116,8 @@ PROFILE		?= quick
 
 # ------------------------------------------------------------------ targets
 .PHONY: all bench test deps help clean compare history plot report perf \
-	fuzz soak memcheck kernel-source compare-kernels test-bins
+	fuzz soak memcheck kernel-source compare-kernels test-bins \
+	dist lava-job lava-submit lava-fetch lava-parse
 .DEFAULT_GOAL	:= all
 
 all: $(BENCH_BINS) $(TEST_BINS)
@@ -177,6 +178,37 @@ kernel-source:
 compare-kernels:
 	@O='$(O)' GIT='$(GIT)' scripts/compare-kernels.sh '$(A)' '$(B)'
 
+# LAVA (scripts/lava.py, lava/): jobs per device type, a lab through lavacli,
+# this machine's dispatcher for the qemu device type. The suite reaches the
+# board as make dist's tarball (DIST_URL=) or a git tree built there (GIT= REF=).
+DIST		?= $(O)/dist/io-pgtable-bench-$(ARCH)-$(CORE).tar.gz
+LAVA_OUT	:= $(O)/lava
+DEVICE_TYPE	?= qemu
+LAVA_JOB	?= $(LAVA_OUT)/$(DEVICE_TYPE).yaml
+LAVA_VARS	:= KERNEL_URL DTB_URL RAMDISK_URL NFSROOTFS_URL BOOT_URL ROOTFS_URL
+LAVA_JOB_ARGS	= --device-type '$(DEVICE_TYPE)' --profile $(PROFILE) --filter '$(FILTER)' \
+		  --backends '$(BACKENDS_ONLY)' --ksrc '$(BOARD_KSRC)' $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
+		  $(if $(GIT),--git '$(GIT)' --ref '$(REF)',--dist-url '$(DIST_URL)') \
+		  $(foreach v,$(LAVA_VARS),$(if $($(v)),--set $(v)='$($(v))'))
+BACKENDS_ONLY	:= $(if $(filter command line environment,$(origin BACKENDS)),$(BACKENDS))
+
+dist: deps
+	@$(MAKE) --no-print-directory $(BENCH_BINS)
+	@scripts/lava-dist.sh $(DIST) $(BENCH_BINS)
+
+lava-job:
+	@$(PYTHON) scripts/lava.py job $(LAVA_JOB_ARGS) -o $(LAVA_JOB)
+
+lava-submit:
+	@$(if $(NO_DEPS),,scripts/deps.sh --lava &&) $(PYTHON) scripts/lava.py submit $(or $(JOB_FILES),$(LAVA_JOB))
+
+lava-fetch:
+	@$(if $(JOB)$(JOBS),,echo 'lava-fetch: name the job: JOB=<id> or JOBS="<id> <id>..."' >&2; exit 2;) \
+	$(if $(NO_DEPS),,scripts/deps.sh --lava &&) $(PYTHON) scripts/lava.py fetch $(JOB) $(JOBS)
+
+lava-parse:
+	@$(PYTHON) scripts/lava.py parse '$(LOG)' --job '$(JOB)' --device '$(DEVICE)' --device-type '$(DEVICE_TYPE)'
+
 help:
 	@echo 'io-pgtable-bench targets (ARCH=$(ARCH) core=$(CORE) backends: $(BACKENDS))'
 	@echo '  all              build bench-<backend> and test-<backend> under $(BIN)/'
@@ -196,6 +228,11 @@ help:
 	@echo '                   GIT=<repo> REF=<ref> [PATCHES="a.patch b.mbox" NAME=]: from git, into build/kernel/git-<ref>'
 	@echo '  compare-kernels  A= B= (each own, a <ksrc> dir, or with GIT=<repo> a ref): benchmark two cores interleaved'
 	@echo '  test-bins        build only the test binaries (what make test runs per kernel tree)'
+	@echo '  dist             ARCH=arm64 [KSRC=]: a tarball of the bench binaries a board runs ($(DIST))'
+	@echo '  lava-job         DEVICE_TYPE=<type> DIST_URL=<url>|GIT=<repo> [REF= PROFILE= FILTER= BACKENDS=]: a LAVA job'
+	@echo '  lava-submit      submit $(LAVA_JOB) (or JOB_FILES=) with lavacli (LAVA_IDENTITY=)'
+	@echo '  lava-fetch       JOB=<id> or JOBS="...": a finished job into results/<device>/<run-id>/'
+	@echo '  lava-parse       LOG=<job log> JOB=<id> DEVICE=<name> DEVICE_TYPE=<type>: the same from a recorded log'
 	@echo '  help             this list'
 	@echo '  clean            remove $(O)/'
 	@echo 'Variables: ARCH=arm64 CROSS_COMPILE= O=<dir> KSRC=<linux tree> SANITIZE=1|thread CC= CXX='
