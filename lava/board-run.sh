@@ -1,0 +1,96 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Run io-pgtable-bench on a LAVA device and report it to LAVA: the step of
+# lava/testdef/io-pgtable-bench.yaml. Runs scripts/bench.sh exactly as
+# `make bench` does, then
+#   - one lava-test-case per benchmark (test set = backend) with its time
+#     per call in ns, and one per deterministic counter (units: per call);
+#   - each backend's Google Benchmark JSON, gzip+base64 between
+#     "IOPGT-JSON-BEGIN <backend> <sha256>" and "IOPGT-JSON-END" lines of the
+#     log, which `make lava-fetch` turns back into results/<device>/<run-id>/;
+#   - lava-test-raise when a binary failed (exit != 0): the job then ends
+#     Incomplete and no result of it is taken for a run.
+# The repository is a `make dist` tarball (bin/, lib/, VERSION) or a git
+# checkout, which is built here first (make deps all).
+# Environment: PROFILE FILTER BACKENDS KSRC (as for make bench), EMULATOR.
+set -u
+
+cd "$(dirname "$0")/.." || exit 2
+root=$(pwd)
+
+# Outside LAVA (tests, a board by hand) the helpers only print.
+if ! command -v lava-test-case >/dev/null 2>&1; then
+	lava_test_case() { echo "lava-test-case $*"; }
+	lava_test_raise() { echo "lava-test-raise $*"; exit 1; }
+else
+	lava_test_case() { lava-test-case "$@"; }
+	lava_test_raise() { lava-test-raise "$@"; exit 1; }
+fi
+
+if [ -d bin ]; then
+	bins=$(ls bin/bench-* 2>/dev/null)
+	export LD_LIBRARY_PATH="$root/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+	# The build's commit, since a tarball has no .git (see scripts/bench.sh).
+	BENCH_COMMIT=$(sed -n 's/^commit: //p' VERSION)
+	BENCH_DIRTY=$(sed -n 's/^dirty: //p' VERSION)
+	export BENCH_COMMIT BENCH_DIRTY
+	export CC="$(sed -n 's/^compiler: //p' VERSION)"
+else
+	make --no-print-directory deps all ${KSRC:+KSRC=$KSRC} ||
+		lava_test_raise "io-pgtable-bench: the build on the board failed"
+	bins=$(ls build/*/${KSRC:+k*/}bench-* 2>/dev/null)
+fi
+[ -n "$bins" ] || lava_test_raise "io-pgtable-bench: no bench binary found"
+echo "board-run: $(uname -m), $(nproc 2>/dev/null || echo '?') CPUs, binaries:" $bins
+[ -n "${EMULATOR:-}" ] && echo "board-run: emulated by $EMULATOR (times are emulator times)"
+
+# No python on a small rootfs: the summary table is then made on the host.
+command -v "${PYTHON:-python3}" >/dev/null 2>&1 || export PYTHON=true
+out=$(mktemp -d /tmp/iopgt-lava.XXXXXX)
+log=$out/bench.log
+# CSV on stdout (for the test cases), JSON files as always.
+PROFILE=${PROFILE:-quick} FILTER=${FILTER:-} BACKENDS=${BACKENDS:-} RESULTS=$out/results \
+	EXTRA_ARGS=--benchmark_format=csv sh scripts/bench.sh $bins >"$log" 2>&1
+rc=$?
+cat "$log"
+
+# One test set per backend: its CSV lines follow bench.sh's "== <backend>:".
+awk -F, '
+/^== [a-z0-9_-]+:/ { backend = $0; sub(/^== /, "", backend); sub(/:.*/, "", backend); next }
+/^name,iterations,/ { for (i = 1; i <= NF; i++) col[i] = $i; ncol = NF; next }
+/^"/ && backend != "" {
+	name = $1; gsub(/"/, "", name)
+	print backend "\t" name "\t" $3 "\t" $5
+	# Counters are the last columns; a label may hold commas.
+	for (i = 11; i <= ncol; i++)
+		if ($(NF - ncol + i) != "" && col[i] ~ /^(pte_writes|tables_alloc|tables_freed|pgtable_bytes|cache_lines|barriers|tlb_add_page|tlb_flush_walk|tlb_cmds|tlb_syncs)$/)
+			print backend "\t" name "." col[i] "\t" $(NF - ncol + i) "\tper_call"
+}' "$log" >"$out/cases"
+
+set_now=
+while IFS='	' read -r backend name value unit; do
+	if [ "$backend" != "$set_now" ]; then
+		[ -n "$set_now" ] && lava-test-set stop "$set_now" 2>/dev/null
+		lava-test-set start "$backend" 2>/dev/null
+		set_now=$backend
+	fi
+	# LAVA case names: letters, digits and -_. only.
+	case_name=$(echo "$name" | sed 's/[^A-Za-z0-9._-]/_/g')
+	lava_test_case "$case_name" --result pass --measurement "$value" --units "$unit"
+done <"$out/cases"
+[ -n "$set_now" ] && lava-test-set stop "$set_now" 2>/dev/null
+
+# The JSON files back to the host, in the log.
+for f in "$out"/results/*/*/*.json; do
+	[ -f "$f" ] || continue
+	b=$(basename "$f" .json)
+	sum=$(sha256sum "$f" | cut -d' ' -f1)
+	echo "IOPGT-JSON-BEGIN $b $sum"
+	gzip -c "$f" | base64
+	echo "IOPGT-JSON-END"
+done
+if [ $rc != 0 ]; then
+	lava_test_case io-pgtable-bench --result fail
+	lava_test_raise "io-pgtable-bench: scripts/bench.sh exited $rc (a failed binary or a wrong translation)"
+fi
+lava_test_case io-pgtable-bench --result pass
