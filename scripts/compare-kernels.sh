@@ -1,43 +1,84 @@
 #!/bin/sh
-# Benchmark two kernel trees' io-pgtable-arm.c against each other:
-# make compare-kernels A=<ksrc> B=<ksrc>  (e.g. A=build/kernel/6.1 B=build/kernel/6.12)
+# Benchmark two page-table cores against each other, interleaved:
+#   make compare-kernels A=<side> B=<side>
+# where a side is
+#   own             the suite's own core (src/pgtable)
+#   <dir>           a kernel tree (KSRC=), e.g. build/kernel/6.12
+#   <ref>           with GIT=<repo>: that tag, branch or commit of the
+#                   repository, put into $O/kernel/git-<ref> first by
+#                   scripts/kernel-source.sh (so GIT=~/linux A=v7.0 B=my-series
+#                   compares a series with its base in one command)
 #
-# Builds both trees' bench binaries for the same backends, then runs them
+# Builds both sides' bench binaries for the same backends, then runs them
 # interleaved, A B A B ..., for ROUNDS rounds, so that drift of the machine
 # (frequency, other load) hits both sides alike; each invocation is one
 # repetition of every selected benchmark, pinned to one CPU when taskset
-# exists. Results go to results/<host>/kcmp-<time>-<A>-vs-<B>/, then
-# scripts/compare.py prints per benchmark both medians, the ratio with its
-# confidence interval and a Mann-Whitney U test over the rounds, and
-# scripts/plot.py draws the plots (both skipped, saying so, if absent).
+# exists. Results go to results/<host>/kcmp-<time>-<coreA>-vs-<coreB>/, then
+# scripts/walker-path.py says, per side and backend, which path the
+# non-coherent walker's tables took (DMA API or incoherent iommu-pages) and
+# what did not run, scripts/compare.py prints per benchmark both medians, the
+# ratio with its confidence interval and a Mann-Whitney U test over the
+# rounds, and scripts/plot.py draws the plots (each skipped, saying so, if
+# absent).
 #
 # Environment: ROUNDS (default 5), BACKENDS (default: every backend),
 # FILTER (benchmark regex; default: S1 4K map/unmap of 1 and 512 pages and
-# 2M blocks, coherent walker), MIN_TIME (default 0.05 s per benchmark),
-# THRESHOLD (percent, default 5), O, ARCH, RUNNER, PYTHON, PIN_CPU (a CPU
-# number, or "none").
+# 2M blocks, coherent and non-coherent walker), MIN_TIME (default 0.05 s per
+# benchmark), THRESHOLD (percent, default 5), GIT, O, ARCH, RUNNER, PYTHON,
+# RESULTS, PIN_CPU (a CPU number, or "none").
 set -eu
 
 die() { echo "compare-kernels: $*" >&2; exit 2; }
 
 A=${1:-} B=${2:-}
-[ -n "$A" ] && [ -n "$B" ] || die "usage: make compare-kernels A=<linux tree> B=<linux tree>"
-for t in "$A" "$B"; do
-	[ -f "$t/drivers/iommu/io-pgtable-arm.c" ] ||
-		die "$t has no drivers/iommu/io-pgtable-arm.c (make kernel-source KVER=<ver> unpacks one)"
-done
+[ -n "$A" ] && [ -n "$B" ] ||
+	die "usage: make compare-kernels A=<own|linux tree|ref> B=<own|linux tree|ref> [GIT=<repo>]"
 here=$(cd "$(dirname "$0")" && pwd)
 O=${O:-build}
+GIT=${GIT:-}
 ROUNDS=${ROUNDS:-5}
 MIN_TIME=${MIN_TIME:-0.05}
 PYTHON=${PYTHON:-/usr/bin/python3}
-FILTER=${FILTER:-'^(map|unmap)/[^/]+/s1-4k/pgsize:(4k|2m)/count:(1|512)/pattern:seq/(tables:warm/)?walk:coherent$'}
+FILTER=${FILTER:-'^(map|unmap)/[^/]+/s1-4k/pgsize:(4k|2m)/count:(1|512)/pattern:seq/(tables:warm/)?walk:(coherent|noncoherent)$'}
 case $ROUNDS in ''|*[!0-9]*|0) die "ROUNDS=$ROUNDS: want a positive number" ;; esac
 
-va=$("$here/kernel-version.sh" "$A") vb=$("$here/kernel-version.sh" "$B")
-fa=$("$here/kernel-version.sh" --full "$A") fb=$("$here/kernel-version.sh" --full "$B")
-# Two trees of one version would share a build directory: give each its own.
-if [ "$va" = "$vb" ]; then
+# A side's kernel tree: "" for own, the directory itself, or the git ref
+# extracted under $O/kernel (kernel-source.sh prints where).
+tree_of() {	# $1 side
+	if [ "$1" = own ]; then
+		echo ""
+	elif [ -n "$GIT" ]; then
+		log=$(mktemp)
+		if ! "$here/kernel-source.sh" --git "$GIT" --ref "$1" --outdir "$O/kernel" >"$log" 2>&1; then
+			grep '^kernel-source:' "$log" | tail -n 1 >&2
+			rm -f "$log"
+			exit 2
+		fi
+		sed -n 's/^kernel-source: \(.*\) \(= Linux\|is up to date\).*/\1/p' "$log" | tail -n 1
+		rm -f "$log"
+	else
+		[ -f "$1/drivers/iommu/io-pgtable-arm.c" ] ||
+			die "$1 has no drivers/iommu/io-pgtable-arm.c (own, a tree that make kernel-source made, or a ref with GIT=<repo>)"
+		echo "$1"
+	fi
+}
+ta=$(tree_of "$A") || exit 2
+tb=$(tree_of "$B") || exit 2
+
+core_of() {	# $1 tree
+	if [ -z "$1" ]; then echo own; else "$here/kernel-version.sh" --core "$1"; fi
+}
+describe() {	# $1 side, $2 tree
+	if [ -z "$2" ]; then
+		echo "own core (src/pgtable)"
+	else
+		echo "$1 = $2 (Linux $("$here/kernel-version.sh" --full "$2"))"
+	fi
+}
+ca=$(core_of "$ta") cb=$(core_of "$tb")
+# Two trees with one core name (two copies of one version) would share a
+# build directory and benchmark names: give each its own.
+if [ "$ca" = "$cb" ]; then
 	oa=$O/kcmp-a ob=$O/kcmp-b
 else
 	oa=$O ob=$O
@@ -48,26 +89,30 @@ backends=${BACKENDS:-$(ls "$here/../src/alloc/"*.c | sed 's|.*/||; s|\.c$||' |
 	grep -vx -e common -e buddy-core)}
 arch=${ARCH:-$(uname -m | sed 's/aarch64/arm64/')}
 
-echo "compare-kernels: A = $A (Linux $fa), B = $B (Linux $fb); backends: $(echo $backends)"
-bindir() {	# $1 version, $2 O: where make puts that tree's binaries
-	echo "$2/$arch/k$1"
+echo "compare-kernels: A: $(describe "$A" "$ta"), core $ca"
+echo "compare-kernels: B: $(describe "$B" "$tb"), core $cb"
+echo "compare-kernels: backends: $(echo $backends)"
+bindir() {	# $1 core, $2 O: where make puts that core's binaries
+	if [ "$1" = own ]; then echo "$2/$arch"; else echo "$2/$arch/$1"; fi
 }
-build() {	# $1 tree, $2 version, $3 O
+build() {	# $1 tree ("" = own), $2 core, $3 O
 	targets=""
 	for b in $backends; do
 		targets="$targets $(bindir "$2" "$3")/bench-$b"
 	done
 	make --no-print-directory -C "$here/.." O="$3" KSRC="$1" SANITIZE= NO_DEPS=1 \
-		$targets >/dev/null || die "building $1 failed"
+		$targets >"$3/compare-kernels-build.log" 2>&1 ||
+		die "building ${1:-the own core} failed (see $3/compare-kernels-build.log)"
 }
-echo "compare-kernels: building both trees"
-build "$A" "$va" "$oa"
-build "$B" "$vb" "$ob"
-da=$(bindir "$va" "$oa") db=$(bindir "$vb" "$ob")
+echo "compare-kernels: building both sides"
+mkdir -p "$oa" "$ob"
+build "$ta" "$ca" "$oa"
+build "$tb" "$cb" "$ob"
+da=$(bindir "$ca" "$oa") db=$(bindir "$cb" "$ob")
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-run="${RESULTS:-results}/$(hostname)/kcmp-$stamp-k$fa-vs-k$fb"
-[ "$va" = "$vb" ] && run_a=$run/A run_b=$run/B || run_a=$run run_b=$run
+run="${RESULTS:-results}/$(hostname)/kcmp-$stamp-$ca-vs-$cb"
+[ "$ca" = "$cb" ] && run_a=$run/A run_b=$run/B || run_a=$run run_b=$run
 mkdir -p "$run_a" "$run_b"
 
 pin=""
@@ -77,14 +122,26 @@ if [ "${PIN_CPU:-}" != none ] && command -v taskset >/dev/null; then
 fi
 
 # One repetition of every selected benchmark of one binary, into $3.
-one() {	# $1 binary, $2 tree, $3 output json
-	tmp="$3.tmp"
+# A benchmark the backend cannot serve (a kernel core's DMA API calls on the
+# hyp backend) is an error row, or not registered at all: the JSON is kept
+# and walker-path.py says which; <backend>.<side>.none marks a binary with
+# none of the selected benchmarks. Any other failure (a crash, no JSON)
+# stops the comparison.
+one() {	# $1 binary, $2 side, $3 output json, $4 core
+	tmp="$3.tmp" rc=0
 	$pin ${RUNNER:-} "$1" --benchmark_filter="$FILTER" \
 		--benchmark_min_time="$MIN_TIME" --benchmark_out="$tmp" \
-		--benchmark_out_format=json --benchmark_context=ksrc="$2" \
-		--benchmark_context=round="$r" >"$3.log" 2>&1 ||
-		die "$1 failed (see $3.log)"
-	rm -f "$3.log"
+		--benchmark_out_format=json --benchmark_context=side="$2" \
+		--benchmark_context=round="$r" >"$3.log" 2>&1 || rc=$?
+	if [ ! -s "$tmp" ] && grep -q -e 'Failed to match any benchmarks' \
+		-e 'no benchmark ran' "$3.log"; then
+		echo "core=$4 binary=$1" >"${3%.r*.json}.none"
+		rm -f "$tmp" "$3.log"
+		return 0
+	fi
+	[ "$rc" = 0 ] || { [ "$rc" = 3 ] && [ -s "$tmp" ]; } ||
+		die "$1 failed, exit $rc (see $3.log)"
+	[ "$rc" = 0 ] && rm -f "$3.log"
 	mv "$tmp" "$3"
 }
 
@@ -92,19 +149,20 @@ r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	echo "compare-kernels: round $r of $ROUNDS"
 	for b in $backends; do
-		one "$da/bench-$b" "$A" "$run_a/$b.A.r$r.json"
-		one "$db/bench-$b" "$B" "$run_b/$b.B.r$r.json"
+		one "$da/bench-$b" "$A" "$run_a/$b.A.r$r.json" "$ca"
+		one "$db/bench-$b" "$B" "$run_b/$b.B.r$r.json" "$cb"
 	done
 	r=$((r + 1))
 done
 echo "compare-kernels: results in $run"
 
 status=0
+"$PYTHON" "$here/walker-path.py" "$run" || status=$?
 if [ -f "$here/compare.py" ]; then
-	if [ "$va" = "$vb" ]; then
+	if [ "$ca" = "$cb" ]; then
 		"$PYTHON" "$here/compare.py" "$run_a" "$run_b" --threshold "${THRESHOLD:-5}" || status=$?
 	else
-		"$PYTHON" "$here/compare.py" --run "$run" --by core --base "k$va" \
+		"$PYTHON" "$here/compare.py" --run "$run" --by core --base "$ca" \
 			--threshold "${THRESHOLD:-5}" || status=$?
 	fi
 else
@@ -112,7 +170,7 @@ else
 fi
 if [ -f "$here/plot.py" ]; then
 	for d in $(echo "$run_a $run_b" | tr ' ' '\n' | sort -u); do
-		"$PYTHON" "$here/plot.py" "$d" || echo "compare-kernels: plot.py failed on $d"
+		"$PYTHON" "$here/plot.py" "$d" >/dev/null || echo "compare-kernels: plot.py failed on $d"
 	done
 else
 	echo "compare-kernels: scripts/plot.py is not there: no plots"
