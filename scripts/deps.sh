@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install the Debian/Ubuntu packages the suite needs, only those missing.
-# Usage: scripts/deps.sh [--arm64] [--clang] [--fuzz] [--perf] [--lava] [--lava-run] [--kernel VER]...
+# Usage: scripts/deps.sh [--arm64] [--clang] [--fuzz] [--perf] [--lava] [--lava-run] [--vm] [--kernel VER]...
+# --vm: qemu-system-aarch64 for make vm (the arm64 kernel and busybox are
+# fetched by scripts/vm-fetch.sh, never installed); implies --arm64.
 # Uses sudo when not root; prints what it installs; NO_DEPS=1 in make skips it.
 set -eu
 
@@ -10,6 +12,7 @@ need_arm64=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arm64) need_arm64=1 ;;
+	--vm) need_arm64=1; pkgs="$pkgs qemu-system-arm" ;;
 	--kernel) shift; pkgs="$pkgs linux-source-$1 xz-utils" ;;
 	--perf) pkgs="$pkgs $(. /etc/os-release; [ "$ID" = ubuntu ] && echo linux-tools-common linux-tools-generic || echo linux-perf)" ;;
 	--clang) pkgs="$pkgs clang" ;;
