@@ -54,7 +54,9 @@ CFLAGS		?= -O2 -g
 CXXFLAGS	?= -O2 -g
 ALL_CFLAGS	:= -std=gnu11 $(WARN) -pthread $(SANFLAGS) $(CFLAGS)
 ALL_CXXFLAGS	:= -std=c++17 $(WARN) -pthread $(SANFLAGS) $(CXXFLAGS)
-CPPFLAGS	+= -Ishims/kernel -Isrc -MMD -MP
+# Includes are rooted: "alloc/backend.h", "gbench/gbench.h", and under tests/
+# "harness.h", "lib/pt.h"; <linux/...> comes from the kernel shims.
+CPPFLAGS	+= -Ishims/kernel -Isrc -Ishims -MMD -MP
 LDLIBS		:= -pthread $(SANFLAGS)
 BENCH_LDLIBS	:= -lbenchmark $(LDLIBS)
 
@@ -242,6 +244,8 @@ clean:
 	rm -rf $(O)
 
 # ------------------------------------------------------------ pattern rules
+$(OBJ)/tests/%.o: CPPFLAGS += -Itests
+
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@

@@ -7,8 +7,8 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include "../../src/arch/cache.h"
-#include "../../src/pgtable/pgtable-stats.h"
+#include "arch/cache.h"
+#include "pgtable/pgtable-stats.h"
 #include "iommu-pages.h"
 #include "common.h"
 
