@@ -12,7 +12,7 @@
  * yet run (random interleaving), the ratio is absent and the label says so.
  */
 #include <time.h>
-#include "../shims/gbench/native.h"
+#include "gbench/native.h"
 #include "lib/bench.h"
 
 static u64 thread_ns(void)

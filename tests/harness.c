@@ -5,7 +5,7 @@
 #include <string.h>
 #include <linux/bug.h>
 #include <linux/printk.h>
-#include "../src/alloc/backend.h"
+#include "alloc/backend.h"
 #include "harness.h"
 
 static struct test_case *tests;

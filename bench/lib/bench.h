@@ -17,7 +17,7 @@
 #include <stdarg.h>
 #include <linux/io-pgtable.h>
 #include <linux/types.h>
-#include "../../shims/gbench/gbench.h"
+#include "gbench/gbench.h"
 #include "alloc/backend.h"
 #include "arch/cache.h"
 #include "iommu-core/iommu-core.h"

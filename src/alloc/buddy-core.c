@@ -13,7 +13,7 @@
 #include <sys/mman.h>
 #include <linux/dma-mapping.h>
 #include <linux/kernel.h>
-#include "../arch/cache.h"
+#include "arch/cache.h"
 #include "buddy-core.h"
 
 /*

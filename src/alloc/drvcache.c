@@ -36,7 +36,7 @@
 #include <asm/io.h>
 #include <linux/dma-mapping.h>
 #include <linux/sizes.h>
-#include "../arch/cache.h"
+#include "arch/cache.h"
 #include "buddy-core.h"
 #include "drvcache.h"
 #include "iommu-pages.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <asm/io.h>
 #include <linux/dma-mapping.h>
-#include "../arch/cache.h"
+#include "arch/cache.h"
 #include "common.h"
 #include "iommu-pages.h"
 

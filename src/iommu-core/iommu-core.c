@@ -4,7 +4,7 @@
  */
 #include <string.h>
 #include <linux/kernel.h>
-#include "../alloc/backend.h"
+#include "alloc/backend.h"
 #include "iommu-core.h"
 #include "iommu-pages.h"
 

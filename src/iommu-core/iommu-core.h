@@ -14,7 +14,7 @@
 
 #include <linux/device.h>
 #include <linux/io-pgtable.h>
-#include "../tlb/tlb.h"
+#include "tlb/tlb.h"
 
 struct iommu_domain {
 	enum io_pgtable_fmt fmt;

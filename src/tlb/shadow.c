@@ -10,7 +10,7 @@
 #include <string.h>
 #include <linux/io-pgtable.h>
 #include <asm/io.h>
-#include "../iommu-core/iommu-core.h"
+#include "iommu-core/iommu-core.h"
 #include "shadow.h"
 
 #define SHADOW_ENTRIES	128

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../iommu-core/iommu-core.h"
+#include "iommu-core/iommu-core.h"
 #include "shadow.h"
 #include "tlb.h"
 

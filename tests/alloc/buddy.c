@@ -11,10 +11,10 @@
 #include <asm/io.h>
 #include <linux/dma-mapping.h>
 #include <linux/sizes.h>
-#include "../../src/alloc/backend.h"
-#include "../../src/alloc/buddy-core.h"
-#include "../../src/alloc/buddy.h"
-#include "../harness.h"
+#include "alloc/backend.h"
+#include "alloc/buddy-core.h"
+#include "alloc/buddy.h"
+#include "harness.h"
 #include "iommu-pages.h"
 
 #define REGION_ORDER	BUDDY_MAX_ORDER

@@ -11,11 +11,11 @@
 #include <asm/io.h>
 #include <linux/dma-mapping.h>
 #include <linux/sizes.h>
-#include "../../src/alloc/backend.h"
-#include "../../src/alloc/common.h"
-#include "../../src/alloc/drvcache.h"
-#include "../../src/iommu-core/iommu-core.h"
-#include "../harness.h"
+#include "alloc/backend.h"
+#include "alloc/common.h"
+#include "alloc/drvcache.h"
+#include "iommu-core/iommu-core.h"
+#include "harness.h"
 #include "kcore.h"
 #include "iommu-pages.h"
 

@@ -10,11 +10,11 @@
 #include <asm/io.h>
 #include <linux/dma-mapping.h>
 #include <linux/sizes.h>
-#include "../../src/alloc/backend.h"
-#include "../../src/alloc/buddy-core.h"
-#include "../../src/alloc/hyp.h"
-#include "../../src/arch/cache.h"
-#include "../harness.h"
+#include "alloc/backend.h"
+#include "alloc/buddy-core.h"
+#include "alloc/hyp.h"
+#include "arch/cache.h"
+#include "harness.h"
 #include "iommu-pages.h"
 
 TEST(hyp_phys_is_virt_plus_fixed_offset)

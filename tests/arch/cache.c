@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../src/arch/cache.h"
-#include "../../src/arch/cpuinfo.h"
-#include "../harness.h"
+#include "arch/cache.h"
+#include "arch/cpuinfo.h"
+#include "harness.h"
 
 #define REQUIRE_CACHE_SUPPORT() do {					\
 	if (!arch_cache_supported())					\

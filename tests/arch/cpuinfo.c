@@ -8,9 +8,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "../../src/arch/cache.h"
-#include "../../src/arch/cpuinfo.h"
-#include "../harness.h"
+#include "arch/cache.h"
+#include "arch/cpuinfo.h"
+#include "harness.h"
 
 TEST(cpuinfo_filled_in)
 {

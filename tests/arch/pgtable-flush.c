@@ -23,11 +23,11 @@
 #include <linux/bug.h>
 #include <linux/printk.h>
 #include <linux/sizes.h>
-#include "../../src/alloc/backend.h"
-#include "../../src/arch/cache.h"
-#include "../../src/iommu-core/iommu-core.h"
-#include "../../src/tlb/tlb.h"
-#include "../harness.h"
+#include "alloc/backend.h"
+#include "arch/cache.h"
+#include "iommu-core/iommu-core.h"
+#include "tlb/tlb.h"
+#include "harness.h"
 
 #define IAS		48
 #define PTE_BYTES	8

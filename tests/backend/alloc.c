@@ -13,9 +13,9 @@
 #include <asm/io.h>
 #include <linux/dma-mapping.h>
 #include <linux/sizes.h>
-#include "../../src/alloc/backend.h"
-#include "../../src/alloc/common.h"
-#include "../harness.h"
+#include "alloc/backend.h"
+#include "alloc/common.h"
+#include "harness.h"
 #include "iommu-pages.h"
 
 /* The core asks for max(size, 64) up to a 16-table concatenated 64K level. */

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <linux/sizes.h>
-#include "../../src/alloc/backend.h"
-#include "../../src/iommu-core/iommu-core.h"
-#include "../harness.h"
+#include "alloc/backend.h"
+#include "iommu-core/iommu-core.h"
+#include "harness.h"
 #include "kcore.h"
 
 #define IOVA_BASE	0x40000000UL

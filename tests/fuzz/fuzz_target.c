@@ -8,8 +8,8 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "../../src/alloc/backend.h"
-#include "../reliability/fuzz_ops.h"
+#include "alloc/backend.h"
+#include "reliability/fuzz_ops.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

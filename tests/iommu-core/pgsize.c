@@ -5,8 +5,8 @@
  * read back through the architectural walker.
  */
 #include <linux/sizes.h>
-#include "../harness.h"
-#include "../lib/pt.h"
+#include "harness.h"
+#include "lib/pt.h"
 
 #define RW	(IOMMU_READ | IOMMU_WRITE)
 #define BM_4K	(SZ_4K | SZ_2M | SZ_1G)

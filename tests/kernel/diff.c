@@ -33,7 +33,7 @@
 #include <linux/printk.h>
 #include <linux/sizes.h>
 #include "iommu-pages.h"
-#include "../harness.h"
+#include "harness.h"
 
 /* The own core, renamed by the Makefile in KSRC builds; absent otherwise. */
 struct io_pgtable_ops *own_alloc_io_pgtable_ops(enum io_pgtable_fmt fmt,

@@ -17,7 +17,7 @@
 #include <linux/bug.h>
 #include <linux/init.h>
 #include <linux/printk.h>
-#include "../harness.h"
+#include "harness.h"
 
 /* Tables the selftest may hold at once: a few per format, plenty of slack. */
 #define SELFTEST_TABLES	256

@@ -17,7 +17,7 @@
 #define _TESTS_LIB_PT_H
 
 #include <linux/io-pgtable.h>
-#include "../../src/iommu-core/iommu-core.h"
+#include "iommu-core/iommu-core.h"
 
 struct pt_cfg {
 	enum io_pgtable_fmt fmt;

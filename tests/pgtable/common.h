@@ -6,9 +6,9 @@
 #include <linux/iommu.h>
 #include <linux/sizes.h>
 #include <kcore.h>
-#include "../../src/alloc/backend.h"
-#include "../harness.h"
-#include "../lib/pt.h"
+#include "alloc/backend.h"
+#include "harness.h"
+#include "lib/pt.h"
 
 static const enum io_pgtable_fmt pt_fmts[] = {
 	ARM_64_LPAE_S1, ARM_64_LPAE_S2, ARM_MALI_LPAE,

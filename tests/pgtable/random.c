@@ -9,7 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "../lib/refmodel.h"
+#include "lib/refmodel.h"
 #include "common.h"
 
 struct rnd {

@@ -20,11 +20,11 @@
 #include <linux/iommu.h>
 #include <linux/printk.h>
 #include <linux/sizes.h>
-#include "../../src/alloc/backend.h"
-#include "../../src/arch/cache.h"
-#include "../../src/pgtable/pgtable-stats.h"
-#include "../harness.h"
-#include "../lib/pt.h"
+#include "alloc/backend.h"
+#include "arch/cache.h"
+#include "pgtable/pgtable-stats.h"
+#include "harness.h"
+#include "lib/pt.h"
 
 #define RW	(IOMMU_READ | IOMMU_WRITE)
 

@@ -27,12 +27,12 @@
 #include <linux/iommu.h>
 #include <linux/printk.h>
 #include <linux/sizes.h>
-#include "../../src/alloc/backend.h"
-#include "../../src/iommu-core/iommu-core.h"
-#include "../../src/pgtable/pgtable-stats.h"
-#include "../harness.h"
-#include "../lib/pt.h"
-#include "../lib/refmodel.h"
+#include "alloc/backend.h"
+#include "iommu-core/iommu-core.h"
+#include "pgtable/pgtable-stats.h"
+#include "harness.h"
+#include "lib/pt.h"
+#include "lib/refmodel.h"
 
 #define MAX_THREADS	8
 #define SLOTS_PER_THREAD 16	/* slots layout: block-sized slots each thread owns */

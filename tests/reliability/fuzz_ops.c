@@ -29,8 +29,8 @@
 #include "iommu-core/iommu-core.h"
 #include "pgtable/pgtable-stats.h"
 #include "tlb/tlb.h"
-#include "../lib/pt.h"
-#include "../lib/refmodel.h"
+#include "lib/pt.h"
+#include "lib/refmodel.h"
 #include "fuzz_ops.h"
 
 #define MAX_OPS		512

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "../harness.h"
+#include "harness.h"
 #include "fuzz_ops.h"
 
 /* Directories are relative to the repository root, where make test runs. */

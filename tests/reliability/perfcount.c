@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "../../src/arch/perfcount.h"
-#include "../harness.h"
+#include "arch/perfcount.h"
+#include "harness.h"
 
 /* A loop whose instruction count does not depend on data or timing. */
 static __attribute__((noinline)) uint64_t fixed_loop(uint64_t n)

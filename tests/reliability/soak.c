@@ -19,12 +19,12 @@
 #include <linux/iommu.h>
 #include <linux/printk.h>
 #include <linux/sizes.h>
-#include "../../src/alloc/backend.h"
-#include "../../src/iommu-core/iommu-core.h"
-#include "../../src/pgtable/pgtable-stats.h"
-#include "../harness.h"
-#include "../lib/pt.h"
-#include "../lib/refmodel.h"
+#include "alloc/backend.h"
+#include "iommu-core/iommu-core.h"
+#include "pgtable/pgtable-stats.h"
+#include "harness.h"
+#include "lib/pt.h"
+#include "lib/refmodel.h"
 
 #define WINDOW_BLOCKS	64	/* window = 64 last-level tables' worth of IOVA */
 #define MAX_LIVE	512	/* live mappings before a forced unmap */

@@ -6,7 +6,7 @@
  * to commands decoded from the queue.
  */
 #include <string.h>
-#include "../../src/tlb/smmuv3.h"
+#include "tlb/smmuv3.h"
 #include "tlbtest.h"
 
 #define PA	0x80000000000UL

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "../../src/tlb/smmuv3.h"
+#include "tlb/smmuv3.h"
 #include "tlbtest.h"
 
 TEST(tlb_smmuv3_encode_nh_va)

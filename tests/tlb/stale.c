@@ -11,7 +11,7 @@
  */
 #include <errno.h>
 #include <string.h>
-#include "../../src/tlb/smmuv3.h"
+#include "tlb/smmuv3.h"
 #include "tlbtest.h"
 
 #define PA_OFF	0x400000000000UL	/* iova -> pa: far from the iova */

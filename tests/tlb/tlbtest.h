@@ -8,10 +8,10 @@
 #define _TESTS_TLB_TLBTEST_H
 
 #include <linux/sizes.h>
-#include "../../src/iommu-core/iommu-core.h"
-#include "../../src/tlb/shadow.h"
-#include "../../src/tlb/tlb.h"
-#include "../harness.h"
+#include "iommu-core/iommu-core.h"
+#include "tlb/shadow.h"
+#include "tlb/tlb.h"
+#include "harness.h"
 
 struct tt_dom {
 	struct iommu_domain d;

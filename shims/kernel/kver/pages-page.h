@@ -12,7 +12,7 @@
 
 #include <linux/gfp.h>
 #include <linux/types.h>
-#include "../iommu-pages.h"
+#include "iommu-pages.h"
 
 struct page;
 

@@ -11,4 +11,4 @@
  * defines the header's include guard (__IOMMU_PAGES_H, the same name the
  * kernel's uses), so the tree's copy expands to nothing.
  */
-#include "../iommu-pages.h"
+#include "iommu-pages.h"

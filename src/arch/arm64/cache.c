@@ -14,7 +14,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
-#include "../cache-state.h"
+#include "arch/cache-state.h"
 
 static struct {
 	size_t line;

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
-#include "../cpuinfo.h"
+#include "arch/cpuinfo.h"
 
 #define HWCAP_CPUID_BIT		(1UL << 11)
 

@@ -5,7 +5,7 @@
  * so that no result pretends to have measured a cost it did not incur.
  */
 #include <stdio.h>
-#include "../cache.h"
+#include "arch/cache.h"
 
 static char desc[96];
 

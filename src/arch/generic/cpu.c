@@ -5,7 +5,7 @@
  */
 #include <stdio.h>
 #include <sys/utsname.h>
-#include "../cpuinfo.h"
+#include "arch/cpuinfo.h"
 
 const char *arch_cpu_name(void)
 {

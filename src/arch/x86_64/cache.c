@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../cache-state.h"
+#include "arch/cache-state.h"
 
 enum x86_insn { INSN_NONE, INSN_CLFLUSH, INSN_CLFLUSHOPT, INSN_CLWB };
 

@@ -7,7 +7,7 @@
 #include <cpuid.h>
 #include <stdio.h>
 #include <string.h>
-#include "../cpuinfo.h"
+#include "arch/cpuinfo.h"
 
 const char *arch_cpu_name(void)
 {
