@@ -119,7 +119,7 @@ PROFILE		?= quick
 # ------------------------------------------------------------------ targets
 .PHONY: all bench test deps help clean compare history plot report perf \
 	fuzz soak memcheck kernel-source compare-kernels test-bins \
-	dist lava-job lava-submit lava-fetch lava-parse
+	dist lava-job lava-submit lava-fetch lava-parse vm-image vm vm-test vm-bench
 .DEFAULT_GOAL	:= all
 
 all: $(BENCH_BINS) $(TEST_BINS)
@@ -211,6 +211,33 @@ lava-fetch:
 lava-parse:
 	@$(PYTHON) scripts/lava.py parse '$(LOG)' --job '$(JOB)' --device '$(DEVICE)' --device-type '$(DEVICE_TYPE)'
 
+# A booted arm64 kernel (scripts/vm-*.sh, vm/): Debian's kernel and busybox,
+# fetched (never installed), and the suite's arm64 binaries (own core) in an
+# initramfs under $(VM_DIR), booted by qemu-system-aarch64 -M virt,iommu=smmuv3.
+VM_KVER		?= 6.12
+VM_DIR		:= $(O)/vm/arm64
+VM_BENCH_BINS	:= $(BACKENDS:%=$(VM_DIR)/bench-%)
+VM_TEST_BINS	:= $(BACKENDS:%=$(VM_DIR)/test-%)
+# The arm64 build is a make of its own: this one's CC, CORE, BIN are the host's.
+VM_SUBMAKE	:= env -u CC -u CXX -u CORE -u BIN -u RUNNER -u KSRC -u KVER \
+		   $(MAKE) --no-print-directory ARCH=arm64 O=$(O)/vm KSRC= NO_DEPS=1
+VM_ARTEFACTS	= $(VM_BENCH_BINS) $(VM_TEST_BINS)
+
+vm-image:
+	@$(if $(NO_DEPS),true,scripts/deps.sh --vm)
+	@$(VM_SUBMAKE) $(VM_BENCH_BINS) $(VM_TEST_BINS)
+	@scripts/vm-image.sh $(VM_DIR) $(VM_KVER) $(VM_ARTEFACTS)
+
+vm: vm-image
+	@scripts/vm-run.sh --timeout $(or $(VM_TIMEOUT),300) $(if $(RESULTS),--results $(RESULTS)) \
+		$(VM_DIR) '$(or $(CMD),uname -a; ls /vm)'
+
+vm-test: vm-image
+	@scripts/vm-suite.sh test $(VM_DIR) $(VM_TEST_BINS)
+
+vm-bench: vm-image
+	@scripts/vm-suite.sh bench $(VM_DIR) $(VM_BENCH_BINS)
+
 help:
 	@echo 'io-pgtable-bench targets (ARCH=$(ARCH) core=$(CORE) backends: $(BACKENDS))'
 	@echo '  all              build bench-<backend> and test-<backend> under $(BIN)/'
@@ -235,6 +262,10 @@ help:
 	@echo '  lava-submit      submit $(LAVA_JOB) (or JOB_FILES=) with lavacli (LAVA_IDENTITY=)'
 	@echo '  lava-fetch       JOB=<id> or JOBS="...": a finished job into results/<device>/<run-id>/'
 	@echo '  lava-parse       LOG=<job log> JOB=<id> DEVICE=<name> DEVICE_TYPE=<type>: the same from a recorded log'
+	@echo '  vm-image         [VM_KVER=6.12|6.1]: Debian arm64 kernel + initramfs with the suite into $(VM_DIR)/'
+	@echo '  vm               CMD=<sh command> [RESULTS=<dir> VM_TIMEOUT=300]: boot it, run CMD, /results back'
+	@echo '  vm-test          run-tests.sh in the VM (TEST_ARGS=--quick BACKENDS=)'
+	@echo '  vm-bench         [FILTER= BACKENDS=]: benchmarks in the VM, JSON into results/<host>/<run-id>/'
 	@echo '  help             this list'
 	@echo '  clean            remove $(O)/'
 	@echo 'Variables: ARCH=arm64 CROSS_COMPILE= O=<dir> KSRC=<linux tree> SANITIZE=1|thread CC= CXX='
