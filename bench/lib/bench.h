@@ -147,4 +147,7 @@ void bench_suite_add(bench_suite_fn fn, const char *name);
 		bench_suite_add(fn, #fn);				\
 	}
 
+/* Count perf events around every timed region (bench/lib/perfhooks.c). */
+void bench_perfcount_attach(void);
+
 #endif

@@ -114,5 +114,6 @@ int main(int argc, char **argv)
 	context_from_binary();
 	context_from_env();
 	bench_register_all();
+	bench_perfcount_attach();
 	return gb_main(argc, argv, banner);
 }

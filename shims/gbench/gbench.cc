@@ -7,7 +7,9 @@
  * for all max_iterations (starts the timer, consumes the whole count) and a
  * second one that finds nothing left (stops the timer): no C++ call per
  * iteration. Everything that brackets the timed region goes through
- * timed_region_start()/timed_region_stop() below.
+ * timed_region_start()/timed_region_stop() below, which call the hooks the
+ * program set with gb_set_hooks(): this file knows nothing of what they
+ * measure, so the benchmark C API stays a leaf.
  *
  * gb_main() makes the exit status cover the whole run: numeric flags are
  * checked before the library sees them, a filter that selects nothing is
@@ -29,7 +31,6 @@
 #include <benchmark/benchmark.h>
 
 #include "gbench.h"
-#include "arch/perfcount.h"
 
 struct gb_state {
 	benchmark::State *st;
@@ -42,6 +43,7 @@ struct gb_state {
 
 static std::atomic<unsigned long> gb_errors;
 static const char *gb_help_banner;
+static struct gb_hooks gb_hooks;
 
 static benchmark::internal::Benchmark *B(struct gb_bench *b)
 {
@@ -60,31 +62,19 @@ static struct gb_bench *G(benchmark::internal::Benchmark *b)
  */
 static void timed_region_start(struct gb_state *s)
 {
-	struct perfcount *pc = perfcount_thread();
-
-	if (!s->looping)	/* a new run, not a resume: count from zero */
-		perfcount_reset(pc);
-	perfcount_start(pc);
+	if (gb_hooks.start)	/* !looping: a new run, not a resume */
+		gb_hooks.start(s, !s->looping);
 }
 
 static void timed_region_stop(struct gb_state *s)
 {
-	(void)s;
-	perfcount_stop(perfcount_thread());
+	if (gb_hooks.stop)
+		gb_hooks.stop(s);
 }
 
-/* Per-iteration hardware (or software) counts of the run, and IPC. */
-static void perf_counters_publish(struct gb_state *s)
+void gb_set_hooks(const struct gb_hooks *h)
 {
-	struct perfcount *pc = perfcount_thread();
-	int cyc = perfcount_index("cycles"), ins = perfcount_index("instructions");
-
-	for (unsigned int i = 0; i < pc->n; i++)
-		gb_counter_set(s, perfcount_name(i), perfcount_value(pc, i),
-			       GB_CNT_AVG_ITERATIONS);
-	if (cyc >= 0 && ins >= 0 && perfcount_value(pc, cyc) > 0)
-		gb_counter_set(s, "IPC", perfcount_value(pc, ins) /
-			       perfcount_value(pc, cyc), GB_CNT_AVG_THREADS);
+	gb_hooks = *h;
 }
 
 /* ------------------------------------------------------------ registration */
@@ -99,7 +89,8 @@ struct gb_bench *gb_register(const char *name, gb_fn fn, void *arg)
 			/* A function that returned mid-loop still stops the clock. */
 			if (s.looping)
 				gb_loop_end(&s);
-			perf_counters_publish(&s);
+			if (gb_hooks.publish)
+				gb_hooks.publish(&s);
 		});
 	if (!b)
 		abort();
@@ -357,9 +348,8 @@ int gb_main(int argc, char **argv, const char *help_banner)
 			prog, argv[1]);
 		return 2;
 	}
-	if (perfcount_init(NULL) < 0)
-		return 2;	/* bad PERF_EVENTS: perfcount said which, in one line */
-	benchmark::AddCustomContext("perf_counters", perfcount_describe());
+	if (gb_hooks.init && gb_hooks.init())
+		return 2;	/* the hook said why, in one line */
 	ran = benchmark::RunSpecifiedBenchmarks(nullptr, file);
 	benchmark::Shutdown();
 	return run_status(prog, ran, file, out);

@@ -75,6 +75,22 @@ struct gb_bench *gb_unit(struct gb_bench *b, enum gb_time_unit u);
 void gb_add_context(const char *key, const char *value);
 
 /*
+ * Hooks for what must bracket exactly the measured code (hardware
+ * counters), set once before gb_main; any may be NULL. @init runs in
+ * gb_main once the flags are parsed (non-zero: it printed why, gb_main
+ * returns 2); @start right before the timer starts (@fresh: a new run, not
+ * a resume after gb_pause) and @stop right after it stops, in the thread
+ * that runs the loop; @publish once the function returned, to set counters.
+ */
+struct gb_hooks {
+	int (*init)(void);
+	void (*start)(struct gb_state *st, bool fresh);
+	void (*stop)(struct gb_state *st);
+	void (*publish)(struct gb_state *st);
+};
+void gb_set_hooks(const struct gb_hooks *h);
+
+/*
  * Parse every --benchmark_* flag (unknown options and bad numbers: one-line
  * error, exit 2), print @help_banner (may be NULL) before the library's help
  * on --help, run the selected benchmarks. Returns the process exit status:
