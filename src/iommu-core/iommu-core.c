@@ -13,6 +13,15 @@ struct tlb_model *iommu_cookie_tlb(void *cookie)
 	return ((struct iommu_domain *)cookie)->tlb;
 }
 
+void iommu_cookie_table(void *cookie, struct tlb_table *t)
+{
+	struct iommu_domain *d = cookie;
+
+	t->fmt = d->fmt;
+	t->cfg = &d->cfg;
+	t->ops = d->ops;
+}
+
 int iommu_domain_init(struct iommu_domain *d, enum io_pgtable_fmt fmt,
 		      const struct io_pgtable_cfg *cfg, struct tlb_model *tlb)
 {

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <linux/io-pgtable.h>
 #include <asm/io.h>
-#include "iommu-core/iommu-core.h"
 #include "shadow.h"
 
 #define SHADOW_ENTRIES	128
@@ -66,9 +65,9 @@ static u64 read_desc(const u64 *p)
 }
 
 /* Where the walk starts and how big the input space is, from TCR/VTCR. */
-static int walk_setup(struct iommu_domain *d, struct tlb_walk *w, u64 *root)
+static int walk_setup(const struct tlb_table *t, struct tlb_walk *w, u64 *root)
 {
-	struct io_pgtable_cfg *cfg = &d->cfg;
+	const struct io_pgtable_cfg *cfg = t->cfg;
 	unsigned int bpl, tsz, levels;
 
 	if (!cfg->pgsize_bitmap || (cfg->quirks & IO_PGTABLE_QUIRK_ARM_TTBR1))
@@ -78,7 +77,7 @@ static int walk_setup(struct iommu_domain *d, struct tlb_walk *w, u64 *root)
 		return -EINVAL;
 	bpl = w->gshift - 3;
 
-	switch (d->fmt) {
+	switch (t->fmt) {
 	case ARM_64_LPAE_S1:
 		tsz = cfg->arm_lpae_s1_cfg.tcr.tsz;
 		w->ias = tsz ? 64 - tsz : cfg->ias;
@@ -106,7 +105,7 @@ static int walk_setup(struct iommu_domain *d, struct tlb_walk *w, u64 *root)
 	return 0;
 }
 
-int tlb_hw_walk(struct iommu_domain *d, unsigned long iova, struct tlb_walk *w)
+int tlb_hw_walk(const struct tlb_table *t, unsigned long iova, struct tlb_walk *w)
 {
 	unsigned int lvl, shift, bits;
 	const u64 *table;
@@ -114,7 +113,7 @@ int tlb_hw_walk(struct iommu_domain *d, unsigned long iova, struct tlb_walk *w)
 	int ret;
 
 	memset(w, 0, sizeof(*w));
-	ret = walk_setup(d, w, &root);
+	ret = walk_setup(t, w, &root);
 	if (ret)
 		return ret;
 	if (w->ias < BITS_PER_LONG && (iova >> w->ias))
@@ -221,6 +220,7 @@ phys_addr_t tlb_model_lookup(struct tlb_model *m, struct iommu_domain *d,
 			     unsigned long iova)
 {
 	struct tlb_shadow *s = m->shadow;
+	struct io_pgtable_ops *ops;
 	struct shadow_entry *e;
 	struct tlb_walk w;
 	phys_addr_t phys = 0;
@@ -239,15 +239,15 @@ phys_addr_t tlb_model_lookup(struct tlb_model *m, struct iommu_domain *d,
 		goto out;
 	}
 	s->st.misses++;
-	leaf = tlb_hw_walk(d, iova, &w);
+	leaf = tlb_hw_walk(&m->table, iova, &w);
 	if (leaf < 0) {
 		s->st.faults++;
 		goto out;
 	}
 	phys = leaf_out(w.desc[leaf], tlb_level_shift(w.gshift, leaf), iova);
 	/* The core's own idea of the translation must agree with the walk. */
-	if (d->ops && d->ops->iova_to_phys &&
-	    d->ops->iova_to_phys(d->ops, iova) != phys)
+	ops = m->table.ops;
+	if (ops && ops->iova_to_phys && ops->iova_to_phys(ops, iova) != phys)
 		s->st.walk_mismatch++;
 	for (lvl = w.start; lvl <= (unsigned int)leaf; lvl++)
 		fill(s, m, &w, iova, lvl, lvl == (unsigned int)leaf);
@@ -264,13 +264,14 @@ size_t tlb_model_stale(struct tlb_model *m, struct iommu_domain *d,
 	size_t n = 0;
 	unsigned int i;
 
+	tlb_bind(m, d);
 	pthread_mutex_lock(&s->lock);
 	for (i = 0; i < s->nr; i++) {
 		struct shadow_entry *e = &s->e[i];
 
 		if (!e->valid)
 			continue;
-		tlb_hw_walk(d, e->iova, &w);
+		tlb_hw_walk(&m->table, e->iova, &w);
 		/* Same descriptor at the same place: the entry is still true. */
 		if (w.ptep[e->level] == e->ptep && w.desc[e->level] == e->desc)
 			continue;

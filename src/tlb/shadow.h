@@ -51,7 +51,7 @@ struct tlb_shadow_stats {
 void tlb_shadow_stats(struct tlb_model *m, struct tlb_shadow_stats *out);
 
 /*
- * A hardware walk of @d's table for @iova. Fills the descriptor and its
+ * A hardware walk of table @t for @iova. Fills the descriptor and its
  * address at each level visited; returns the leaf level (its descriptor in
  * desc[level]) or -ENOENT on a translation fault, -EINVAL when the table
  * format is not one this walker reads.
@@ -61,7 +61,7 @@ struct tlb_walk {
 	u64 desc[4];
 	const u64 *ptep[4];
 };
-int tlb_hw_walk(struct iommu_domain *d, unsigned long iova, struct tlb_walk *w);
+int tlb_hw_walk(const struct tlb_table *t, unsigned long iova, struct tlb_walk *w);
 /* Bytes one descriptor at @level maps with a granule of 1 << @gshift. */
 static inline unsigned int tlb_level_shift(unsigned int gshift, unsigned int level)
 {

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "iommu-core/iommu-core.h"
 #include "shadow.h"
 #include "tlb.h"
 
@@ -96,15 +95,16 @@ void tlb_counters_reset(struct tlb_model *m)
 
 void tlb_bind(struct tlb_model *m, void *cookie)
 {
-	struct iommu_domain *d = cookie;
+	struct tlb_table *t = &m->table;
 
-	if (m->domain == d || !d)
+	if (!cookie || (m->domain == cookie && t->ops))
 		return;
-	m->domain = d;
-	m->stage2 = d->fmt == ARM_64_LPAE_S2 || d->fmt == ARM_32_LPAE_S2;
+	m->domain = cookie;
+	iommu_cookie_table(cookie, t);
+	m->stage2 = t->fmt == ARM_64_LPAE_S2 || t->fmt == ARM_32_LPAE_S2;
 	/* The table's real granule wins over what the caller guessed. */
-	if (d->cfg.pgsize_bitmap)
-		m->gran = 1UL << __ffs(d->cfg.pgsize_bitmap);
+	if (t->cfg->pgsize_bitmap)
+		m->gran = 1UL << __ffs(t->cfg->pgsize_bitmap);
 	if (!m->gran)
 		m->gran = 4096;
 }

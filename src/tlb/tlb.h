@@ -8,9 +8,10 @@
  * every invalidation it issues. One model per .c file in src/tlb/; all are
  * linked into every binary and chosen by name at run time.
  *
- * The flush ops receive the page table's cookie, which is the
- * struct iommu_domain (src/iommu-core); iommu_cookie_tlb() maps it back to
- * the model instance.
+ * The flush ops receive the page table's cookie, a struct iommu_domain
+ * that only src/iommu-core looks inside: it provides iommu_cookie_tlb()
+ * and iommu_cookie_table() below, so that the arrows run from iommu-core
+ * down to the models and never back.
  */
 #ifndef _TLB_TLB_H
 #define _TLB_TLB_H
@@ -65,6 +66,13 @@ struct tlb_model_ops {
 struct tlb_shadow;
 struct iommu_domain;
 
+/* The page table behind a cookie, as a model needs it (shadow TLB walks). */
+struct tlb_table {
+	enum io_pgtable_fmt fmt;
+	const struct io_pgtable_cfg *cfg;	/* TTBR/TCR as the core filled them */
+	struct io_pgtable_ops *ops;		/* NULL until the table exists */
+};
+
 struct tlb_model {
 	const struct tlb_model_ops *ops;
 	struct tlb_params params;
@@ -73,6 +81,7 @@ struct tlb_model {
 	/* Added: the checking TLB each model feeds (src/tlb/shadow.c). */
 	struct tlb_shadow *shadow;
 	struct iommu_domain *domain;	/* bound at the first flush or lookup */
+	struct tlb_table table;		/* domain's table, by iommu_cookie_table() */
 	size_t gran;			/* granule in use (params or the domain's) */
 	bool stage2;			/* the domain is a stage-2 table */
 };
@@ -121,7 +130,8 @@ size_t tlb_model_stale(struct tlb_model *m, struct iommu_domain *d,
 /* Forget every cached entry without counting an invalidation. */
 void tlb_model_shadow_clear(struct tlb_model *m);
 
-/* Provided by src/iommu-core: the model behind a page table's cookie. */
+/* Provided by src/iommu-core: the model and table behind a cookie. */
 struct tlb_model *iommu_cookie_tlb(void *cookie);
+void iommu_cookie_table(void *cookie, struct tlb_table *t);
 
 #endif
