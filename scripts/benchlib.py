@@ -15,6 +15,11 @@ What this module promises:
     detection (CUSUM with a permutation test, binary segmentation).
   * write_atomic(): every output file is written to a temporary name in the
     same directory and renamed into place.
+  * a run directory holding INCOMPLETE (bench.sh's marker, removed only after
+    every backend's JSON was checked) or a hidden .tmp file is refused by
+    load_run() unless the caller asks for it, and then carries a caveat;
+    check_results() is that check: the JSON parses and holds every benchmark
+    the binary was asked to run.
 
 Only the standard library, numpy and scipy are used (Debian packages).
 """
@@ -24,6 +29,7 @@ import json
 import math
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from datetime import datetime, timezone
@@ -312,6 +318,7 @@ class Run:
         self.path = path.rstrip("/") or path
         self.files = []
         self.failed = []	# <backend>.failed.json: a binary that failed
+        self.incomplete = ""	# why the run did not finish, "" if it did
         self.contexts = {}  # backend -> context
         self.benches = {}
 
@@ -400,6 +407,9 @@ class Run:
     def caveats(self):
         """Plain statements a reader must see next to the numbers."""
         out = []
+        if self.incomplete:
+            out.append("INCOMPLETE RUN: %s. Backends or benchmarks may be "
+                       "missing; do not use it as a result." % self.incomplete)
         for f in self.failed:
             out.append("%s: that binary failed during the run; its partial "
                        "results are not shown." % os.path.basename(f))
@@ -430,6 +440,51 @@ class Run:
         return out
 
 
+INCOMPLETE = "INCOMPLETE"
+
+
+def incomplete_reason(path):
+    """Why the run at path (a directory or one of its files) is not complete,
+    or "": bench.sh's INCOMPLETE marker, or a result still being written."""
+    d = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+    marker = os.path.join(d, INCOMPLETE)
+    if os.path.exists(marker):
+        try:
+            with open(marker, errors="replace") as f:
+                why = " ".join(f.read().split())
+        except OSError:
+            why = ""
+        return why or "the run did not finish"
+    tmp = sorted(glob.glob(os.path.join(d, ".*.tmp")))
+    if tmp:
+        return "%s is still being written (or was left by an interrupted run)" \
+            % os.path.basename(tmp[0])
+    return ""
+
+
+def check_results(path, expected):
+    """Raise BenchError unless the JSON at path parses and holds a result or
+    an error for every name in expected (what --benchmark_list_tests said
+    the same command would run), and nothing else."""
+    doc = load_json(path)
+    got = set()
+    for row in doc["benchmarks"]:
+        if isinstance(row, dict) and isinstance(row.get("name"), str):
+            got.add(row.get("run_name", row["name"]))
+    want = set(expected)
+    if not want:
+        raise BenchError("%s: no benchmark was expected (empty list)" % path)
+    missing = sorted(want - got)
+    if missing:
+        raise BenchError("%s: %d of %d benchmarks missing (first: %s)"
+                         % (path, len(missing), len(want), missing[0]))
+    extra = sorted(got - want)
+    if extra:
+        raise BenchError("%s: %d benchmarks that were not asked for (first: %s)"
+                         % (path, len(extra), extra[0]))
+    return len(want)
+
+
 def run_files(path):
     """The result files of a run. bench.sh keeps a crashed binary's partial
     output as <backend>.failed.json: never a result, so left out."""
@@ -444,9 +499,15 @@ def run_files(path):
     raise BenchError("%s: no such file or directory" % path)
 
 
-def load_run(path):
-    """Load a run directory or a single JSON file; raise BenchError if bad."""
+def load_run(path, allow_incomplete=False):
+    """Load a run directory or a single JSON file; raise BenchError if bad,
+    or if the run is incomplete and allow_incomplete is not set (then the
+    reason is run.incomplete and the first caveat)."""
     run = Run(path)
+    run.incomplete = incomplete_reason(path) if os.path.exists(path) else ""
+    if run.incomplete and not allow_incomplete:
+        raise BenchError("%s: incomplete run (%s): not used as a result"
+                         % (path, run.incomplete))
     for f in run_files(path):
         doc = load_json(f)
         stem = os.path.splitext(os.path.basename(f))[0].split(".")[0]
@@ -460,6 +521,31 @@ def load_run(path):
         what = "every benchmark reported an error" if run.benches else "no benchmarks"
         raise BenchError("%s: %s" % (run.files[0] if len(run.files) == 1 else path, what))
     return run
+
+
+def number(lo=None, hi=None, lo_open=False, integer=False):
+    """An argparse type: a finite number (an integer if asked) in [lo, hi]
+    (lo excluded if lo_open); anything else (nan, inf, out of range) is
+    refused with a message naming the range."""
+    what = "a whole number" if integer else "a finite number"
+    if lo is not None and hi is not None:
+        what += " in %s%g, %g]" % ("(" if lo_open else "[", lo, hi)
+    elif lo is not None:
+        what += " %s %g" % (">" if lo_open else ">=", lo)
+
+    def parse(text):
+        try:
+            v = int(text, 10) if integer else float(text)
+        except ValueError:
+            v = None
+        if v is None or not math.isfinite(v) or \
+                (lo is not None and (v < lo or (lo_open and v == lo))) or \
+                (hi is not None and v > hi):
+            import argparse
+            raise argparse.ArgumentTypeError("expected %s, got '%s'" % (what, text))
+        return v
+    parse.__name__ = "number"
+    return parse
 
 
 def regex(pattern):
@@ -722,6 +808,29 @@ def spread(values):
 
 
 # ---------------------------------------------------------------- output
+
+def committed(path):
+    """Whether git tracks any file at or under path: a committed run."""
+    d = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+    try:
+        out = subprocess.run(["git", "-C", d, "ls-files", "--", "."],
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return out.returncode == 0 and bool(out.stdout.strip())
+
+
+def view_dir(rundir, sub):
+    """Where to write what is derived from a run (plots, a report): inside
+    the run directory, unless git tracks files there; a command that only
+    reads a committed run never modifies it, so then under
+    build/views/<host>/<run-id>/."""
+    if not committed(rundir):
+        return os.path.join(rundir, sub)
+    a = os.path.abspath(rundir)
+    return os.path.join("build", "views", os.path.basename(os.path.dirname(a)),
+                        os.path.basename(a), sub)
+
 
 def write_atomic(path, data):
     """Write bytes or str to path via a temporary file and rename."""

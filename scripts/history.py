@@ -137,9 +137,9 @@ def main(argv):
                     help="ns_per_page (default), ns_per_call, cpu_time, "
                          "pages_per_s or a counter name")
     ap.add_argument("--filter", help="only benchmarks matching REGEX")
-    ap.add_argument("--threshold", type=float, default=5.0,
+    ap.add_argument("--threshold", type=bl.number(0, 1000), default=5.0,
                     help="smallest step that counts, percent (default 5)")
-    ap.add_argument("--alpha", type=float, default=bl.ALPHA)
+    ap.add_argument("--alpha", type=bl.number(0, 1, lo_open=True), default=bl.ALPHA)
     ap.add_argument("--plot", metavar="BASE",
                     help="also draw BASE.png and BASE.svg (first series)")
     ap.add_argument("--json", metavar="FILE", help="write series and change points")

@@ -496,7 +496,9 @@ def main(argv):
     ap.add_argument("run", nargs="?",
                     help="results/<host>/<run-id>/ or one JSON file "
                          "(default: the newest run under results/<host>/)")
-    ap.add_argument("--out", help="output directory (default <run>/plots)")
+    ap.add_argument("--out", help="output directory (default <run>/plots, or "
+                                  "build/views/<host>/<run-id>/plots for a "
+                                  "committed run: never modified)")
     ap.add_argument("--history-root",
                     help="directory of runs for the history figure "
                          "(default: the run's parent directory)")
@@ -505,7 +507,7 @@ def main(argv):
     args.run = args.run or bl.latest_runs(1)[0]
     run = bl.filter_run(bl.load_run(args.run), args.filter)
     rundir = args.run if os.path.isdir(args.run) else os.path.dirname(args.run) or "."
-    outdir = args.out or os.path.join(rundir, "plots")
+    outdir = args.out or bl.view_dir(rundir, "plots")
     root = args.history_root or (os.path.dirname(os.path.abspath(rundir))
                                  if os.path.isdir(args.run) else None)
     files = plot_run(run, outdir, root, args.filter)

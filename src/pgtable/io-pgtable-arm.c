@@ -47,6 +47,7 @@ typedef u64 lpae_pte;
 /* Output address: bits [47:granule shift]; 64K granule puts OA[51:48] in [15:12]. */
 #define DESC_OA_MASK		GENMASK_ULL(47, 12)
 #define DESC_OA_HI_SHIFT	36	/* OA[51:48] -> descriptor [15:12] */
+#define DESC_OA_HI_SHIFT_BASE	48	/* OA bits from here on are folded */
 
 /* Table descriptor attributes. */
 #define DESC_NSTABLE		BIT_ULL(63)
@@ -465,21 +466,24 @@ static lpae_pte install_table(struct lpae_pgtable *d, lpae_pte *table,
  * it, unreported to any gather) and install the block. Only an existing
  * leaf is an overlap. The whole run is checked before anything changes, so
  * that -EEXIST leaves the tables exactly as they were (the kernel may have
- * dropped tables earlier in the run by then; we don't).
+ * dropped tables earlier in the run by then; we don't). @seen gets the OR
+ * of the run's descriptors: the usual empty run is read only once.
  */
-static int check_leaf_run(struct lpae_pgtable *d, lpae_pte *table,
-			  unsigned int idx, unsigned int n, int lvl)
+static int check_leaf_run(struct lpae_pgtable *d, const lpae_pte *ptep,
+			  unsigned int n, int lvl, lpae_pte *seen)
 {
+	lpae_pte pte, any = 0;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		lpae_pte pte = READ_ONCE(table[idx + i]);
-
-		if (!pte || pte_is_table(pte, lvl))
-			continue;
-		WARN(!quiet(d), "io-pgtable: map over a live mapping (level %d)", lvl);
-		return -EEXIST;
+		pte = READ_ONCE(ptep[i]);
+		if (pte && !pte_is_table(pte, lvl)) {
+			WARN(!quiet(d), "io-pgtable: map over a live mapping (level %d)", lvl);
+			return -EEXIST;
+		}
+		any |= pte;
 	}
+	*seen = any;
 	return 0;
 }
 
@@ -501,22 +505,43 @@ static void drop_tables(struct lpae_pgtable *d, lpae_pte *table,
 	}
 }
 
+/*
+ * Write @n leaves from @pte on, each @bsz further in the output. Below
+ * 2^48 (every 4K/16K address, and 64K runs that don't cross it) the
+ * descriptor grows with the address, so the loop is one add and one store
+ * per PTE; a 64K run crossing 2^48 folds OA[51:48] PTE by PTE.
+ */
+static void write_leaves(lpae_pte *ptep, unsigned int n, lpae_pte attrs,
+			 phys_addr_t paddr, u64 bsz)
+{
+	lpae_pte pte = attrs | paddr_to_desc(paddr);
+	unsigned int i;
+
+	if (unlikely((paddr ^ (paddr + (n - 1) * bsz)) >> DESC_OA_HI_SHIFT_BASE)) {
+		for (i = 0; i < n; i++)
+			WRITE_ONCE(ptep[i], attrs | paddr_to_desc(paddr + i * bsz));
+		return;
+	}
+	for (i = 0; i < n; i++, pte += bsz)
+		WRITE_ONCE(ptep[i], pte);
+}
+
 static int map_leaves(struct lpae_pgtable *d, lpae_pte *table, unsigned int idx,
 		      int lvl, unsigned long iova, phys_addr_t paddr,
 		      size_t pgcount, lpae_pte attrs, size_t *mapped)
 {
 	u64 bsz = block_size(d, lvl);
-	unsigned int i, n = min_t(size_t, pgcount, run_limit(d, lvl, idx));
+	unsigned int n = min_t(size_t, pgcount, run_limit(d, lvl, idx));
+	lpae_pte seen;
 	int ret;
 
-	ret = check_leaf_run(d, table, idx, n, lvl);
+	ret = check_leaf_run(d, table + idx, n, lvl, &seen);
 	if (ret)
 		return ret;
-	drop_tables(d, table, idx, n, lvl, iova);
+	if (unlikely(seen))
+		drop_tables(d, table, idx, n, lvl, iova);
 
-	attrs |= leaf_type(d, lvl);
-	for (i = 0; i < n; i++)
-		WRITE_ONCE(table[idx + i], attrs | paddr_to_desc(paddr + i * bsz));
+	write_leaves(table + idx, n, attrs | leaf_type(d, lvl), paddr, bsz);
 	lpae_stats.pte_writes += n;
 	sync_ptes(d, table, idx, n);
 	*mapped += n * bsz;
