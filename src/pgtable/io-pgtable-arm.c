@@ -4,9 +4,10 @@
  * formats ARM_64_LPAE_S1 and ARM_64_LPAE_S2 with 4K, 16K and 64K granules,
  * 32- to 48-bit input/output addresses (52 with the 64K granule), blocks at
  * every level the granule allows without FEAT_LPA2, and a concatenated
- * stage-2 first level when that saves a walk level; and ARM_MALI_LPAE, the
- * Mali GPU's variant (4K only, always four levels, stage-2 permissions with
- * stage-1 attributes, leaves typed as blocks at every level, no AF).
+ * stage-2 first level where the architecture makes it mandatory; and
+ * ARM_MALI_LPAE, the Mali GPU's variant (4K only, always four levels,
+ * stage-2 permissions with stage-1 attributes, leaves typed as blocks at
+ * every level, no AF).
  *
  * It speaks the kernel's io_pgtable API and allocates the way the reworked
  * kernel code does (iommu-pages by default, cfg->alloc/free when given,
@@ -616,16 +617,24 @@ static int lpae_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
 	struct io_pgtable_cfg *cfg = &d->iop.cfg;
 	int ret;
 
-	if (!pgsize || (pgsize & cfg->pgsize_bitmap) != pgsize || !pgcount ||
-	    !IS_ALIGNED(iova | paddr, pgsize) || size_to_level(d, pgsize) < 0) {
+	/*
+	 * As mainline: a page size or an address the caller could never
+	 * have had is a bug in the caller and WARNs even under NO_WARN, which
+	 * quiets only what a caller may probe for (overlaps, holes).
+	 */
+	if (WARN(!pgsize || (pgsize & cfg->pgsize_bitmap) != pgsize,
+		 "io-pgtable: map of page size %#zx", pgsize))
+		return -EINVAL;
+	if (WARN(!iova_in_range(d, iova) || (paddr >> cfg->oas),
+		 "io-pgtable: map out of range %#lx -> %#llx",
+		 iova, (unsigned long long)paddr))
+		return -ERANGE;
+	/* The own core's stricter contract: mainline leaves these to iommu_map. */
+	if (!pgcount || !IS_ALIGNED(iova | paddr, pgsize) ||
+	    size_to_level(d, pgsize) < 0) {
 		WARN(!quiet(d), "io-pgtable: bad map %#zx x %zu at %#lx -> %#llx",
 		     pgsize, pgcount, iova, (unsigned long long)paddr);
 		return -EINVAL;
-	}
-	if (!iova_in_range(d, iova) || (paddr >> cfg->oas)) {
-		WARN(!quiet(d), "io-pgtable: map out of range %#lx -> %#llx",
-		     iova, (unsigned long long)paddr);
-		return -ERANGE;
 	}
 	/* As the kernel since 6.x: a mapping nobody may access is a caller bug. */
 	if (!(prot & (IOMMU_READ | IOMMU_WRITE)))
@@ -680,9 +689,13 @@ static size_t lpae_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 	lpae_pte pte, *table = d->pgd;
 	int lvl;
 
-	if (!pgsize || (pgsize & cfg->pgsize_bitmap) != pgsize || !pgcount ||
-	    !IS_ALIGNED(iova, pgsize) || size_to_level(d, pgsize) < 0 ||
-	    !iova_in_range(d, iova)) {
+	/* As map: these WARN whatever the quirks. */
+	if (WARN(!pgsize || (pgsize & cfg->pgsize_bitmap) != pgsize || !pgcount,
+		 "io-pgtable: unmap of %#zx x %zu", pgsize, pgcount))
+		return 0;
+	if (WARN(!iova_in_range(d, iova), "io-pgtable: unmap out of range %#lx", iova))
+		return 0;
+	if (!IS_ALIGNED(iova, pgsize) || size_to_level(d, pgsize) < 0) {
 		WARN(!quiet(d), "io-pgtable: bad unmap %#zx x %zu at %#lx",
 		     pgsize, pgcount, iova);
 		return 0;
@@ -700,8 +713,13 @@ static size_t lpae_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 			return 0;
 		}
 		if (!pte_is_table(pte, lvl)) {
-			/* As mainline: no block splitting, the caller must unmap it whole. */
-			WARN(!quiet(d), "io-pgtable: partial unmap of a %#llx block at %#lx",
+			/*
+			 * As mainline: no block splitting, the caller must
+			 * unmap it whole, and it WARNs even under NO_WARN.
+			 * Mainline WARN_ONCEs; here every refusal WARNs, so
+			 * that each one can be counted.
+			 */
+			WARN(1, "io-pgtable: partial unmap of a %#llx block at %#lx",
 			     (unsigned long long)block_size(d, lvl), iova);
 			return 0;
 		}
@@ -815,9 +833,12 @@ static int lpae_read_and_clear_dirty(struct io_pgtable_ops *ops,
 	struct lpae_pgtable *d = to_lpae(ops);
 	struct dirty_walk w = { .dirty = dirty, .flags = flags };
 
-	if (WARN_ON(!size) || d->iop.fmt != ARM_64_LPAE_S1)
+	/* Mainline's order: the size and range WARN before the format is asked. */
+	if (WARN_ON(!size))
 		return -EINVAL;
 	if (WARN_ON(!iova_in_range(d, iova) || !iova_in_range(d, iova + size - 1)))
+		return -EINVAL;
+	if (d->iop.fmt != ARM_64_LPAE_S1)
 		return -EINVAL;
 	dirty_walk(d, d->pgd, d->start_level, iova, size, &w);
 	return 0;
@@ -997,6 +1018,28 @@ static unsigned int sl0_encoding(const struct lpae_pgtable *d)
 	return base - d->start_level;
 }
 
+/*
+ * Must the stage-2 initial lookup start one level further down, on
+ * concatenated tables? Only where the architecture leaves no choice (Arm
+ * DDI0487 K.a), as mainline reads it; elsewhere concatenation would be
+ * allowed but is not used (6.12 and older used it whenever a level-0 start
+ * had at most 16 entries). R_DXBSH: a 48-bit input with the 16K granule
+ * can't start at level 0 without FEAT_LPA2. R_SRKBC: the start level must
+ * suit the output size in VTCR.PS: 4K with 40 or 42 bits starts at level
+ * 1 rather than 0, 16K with 40 bits at level 2 rather than 1.
+ */
+static bool s2_concat_mandatory(const struct lpae_pgtable *d,
+				const struct io_pgtable_cfg *cfg)
+{
+	size_t gran = granule(d);
+
+	if (gran == SZ_16K && d->start_level == 0)
+		return cfg->oas == 48 || cfg->ias == 48;
+	if (gran == SZ_4K && d->start_level == 0)
+		return cfg->oas == 40 || cfg->oas == 42;
+	return gran == SZ_16K && d->start_level == 1 && cfg->oas == 40;
+}
+
 static struct io_pgtable *lpae_alloc_s2(struct io_pgtable_cfg *cfg, void *cookie)
 {
 	typeof(&cfg->arm_lpae_s2_cfg.vtcr) vtcr = &cfg->arm_lpae_s2_cfg.vtcr;
@@ -1010,16 +1053,14 @@ static struct io_pgtable *lpae_alloc_s2(struct io_pgtable_cfg *cfg, void *cookie
 	if (!d)
 		return NULL;
 
-	/*
-	 * A level-0 start with at most 16 entries becomes up to 16
-	 * concatenated level-1 tables: one walk level fewer (Arm ARM rules
-	 * on stage-2 initial lookup).
-	 */
-	if (d->start_level == 0 && (1U << d->pgd_bits) <= LPAE_MAX_CONCAT) {
+	if (s2_concat_mandatory(d, cfg)) {
+		/* More than 16 tables: no VTCR can describe this walk. */
+		if (WARN_ON((1U << d->pgd_bits) > LPAE_MAX_CONCAT))
+			goto out_free;
 		d->pgd_bits += d->bits_per_level;
 		d->start_level++;
 	}
-	/* SL0 can't encode level 0 for 4K without LPA2, nor level 3 for 4K. */
+	/* SL0 encodes a level-0 start for 4K only (16K needs FEAT_LPA2). */
 	if (d->start_level == 0 && d->pg_shift != 12)
 		goto out_free;
 
