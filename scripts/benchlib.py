@@ -900,3 +900,66 @@ def cli(main):
         print("%s: internal error: %s: %s (BENCH_DEBUG=1 shows the traceback)"
               % (prog, type(e).__name__, e), file=sys.stderr)
         sys.exit(3)
+
+
+# ------------------------------------------ a metric across runs (history, plot)
+
+# Metrics where a larger value is better (a drop is the regression).
+HIGHER_IS_BETTER = ("pages_per_s", "items_per_second")
+
+
+class Series:
+    """One benchmark of one backend across runs."""
+
+    def __init__(self, backend, name, platform=""):
+        self.backend, self.name, self.platform = backend, name, platform
+        self.show_platform = False
+        self.runs, self.values, self.samples = [], [], []
+        self.iterations = []
+        self.exact = False
+        self.points = []
+
+    @property
+    def label(self):
+        if self.show_platform:
+            return "%s [%s, %s]" % (self.name, self.backend, self.platform)
+        return "%s [%s]" % (self.name, self.backend)
+
+    def worse(self, before, after, metric):
+        if self.exact:
+            return True
+        return after < before if metric in HIGHER_IS_BETTER else after > before
+
+
+def collect_series(runs, metric, pattern=None):
+    """Series of @metric per (platform, backend, benchmark) across @runs."""
+    rx = regex(pattern)
+    series = {}
+    for run in runs:
+        plat = run.platform()
+        for (be, name), b in sorted(run.benches.items()):
+            if b.error or (rx and not rx.search(name) and not rx.search(
+                    "%s [%s]" % (name, be))):
+                continue
+            v = b.metric(metric)
+            if not len(v):
+                continue
+            # Native and emulated, x86_64 and arm64: separate series.
+            s = series.setdefault((plat, be, name), Series(be, name, plat))
+            s.runs.append(run)
+            s.values.append(float(np.median(v)))
+            s.samples.append(v)
+            s.iterations.append(b.min_iterations())
+    many = len({k[0] for k in series}) > 1
+    for s in series.values():
+        s.show_platform = many
+    return [series[k] for k in sorted(series)]
+
+
+def detect_changes(series, metric, alpha, threshold):
+    """Fill each series' .points with its change points."""
+    for s in series:
+        s.exact = metric in DETERMINISTIC
+        s.points = change_points(s.values, s.samples, alpha=alpha,
+                                    threshold=threshold, exact=s.exact,
+                                    iterations=min(s.iterations))

@@ -18,67 +18,7 @@ Exit status: 0, or 1 with --fail-on-change when a change makes things worse;
 import argparse
 import json
 
-import numpy as np
-
 import benchlib as bl
-
-# Metrics where a larger value is better (a drop is the regression).
-HIGHER_IS_BETTER = ("pages_per_s", "items_per_second")
-
-
-class Series:
-    """One benchmark of one backend across runs."""
-
-    def __init__(self, backend, name, platform=""):
-        self.backend, self.name, self.platform = backend, name, platform
-        self.show_platform = False
-        self.runs, self.values, self.samples = [], [], []
-        self.iterations = []
-        self.exact = False
-        self.points = []
-
-    @property
-    def label(self):
-        if self.show_platform:
-            return "%s [%s, %s]" % (self.name, self.backend, self.platform)
-        return "%s [%s]" % (self.name, self.backend)
-
-    def worse(self, before, after, metric):
-        if self.exact:
-            return True
-        return after < before if metric in HIGHER_IS_BETTER else after > before
-
-
-def collect(runs, metric, pattern=None):
-    rx = bl.regex(pattern)
-    series = {}
-    for run in runs:
-        plat = run.platform()
-        for (be, name), b in sorted(run.benches.items()):
-            if b.error or (rx and not rx.search(name) and not rx.search(
-                    "%s [%s]" % (name, be))):
-                continue
-            v = b.metric(metric)
-            if not len(v):
-                continue
-            # Native and emulated, x86_64 and arm64: separate series.
-            s = series.setdefault((plat, be, name), Series(be, name, plat))
-            s.runs.append(run)
-            s.values.append(float(np.median(v)))
-            s.samples.append(v)
-            s.iterations.append(b.min_iterations())
-    many = len({k[0] for k in series}) > 1
-    for s in series.values():
-        s.show_platform = many
-    return [series[k] for k in sorted(series)]
-
-
-def detect(series, metric, alpha, threshold):
-    for s in series:
-        s.exact = metric in bl.DETERMINISTIC
-        s.points = bl.change_points(s.values, s.samples, alpha=alpha,
-                                    threshold=threshold, exact=s.exact,
-                                    iterations=min(s.iterations))
 
 
 def render(root, runs, series, metric, threshold):
@@ -153,11 +93,11 @@ def main(argv):
     if not runs:
         why = "; ".join(e for _, e in bad[:3]) if bad else "no run directories"
         raise bl.BenchError("%s: no loadable runs (%s)" % (args.root, why))
-    series = collect(runs, metric, args.filter)
+    series = bl.collect_series(runs, metric, args.filter)
     if not series:
         raise bl.BenchError("%s: no benchmark has metric '%s'%s" % (
             args.root, metric, " matching '%s'" % args.filter if args.filter else ""))
-    detect(series, metric, args.alpha, thr)
+    bl.detect_changes(series, metric, args.alpha, thr)
     print(render(args.root, runs, series, metric, thr))
     for path, err in bad:
         print("skipped: %s" % err)

@@ -391,7 +391,7 @@ def plot_coherence(run, outdir):
 def plot_history(series, metric, base, runs):
     """Up to MAX_PANELS series over runs, change points marked in red.
 
-    series: history.Series objects (with .runs, .values, .samples, .points).
+    series: benchlib.Series objects (with .runs, .values, .samples, .points).
     """
     # Series with change points first, then the plain map/unmap rows.
     plain = {k: i for i, k in enumerate(_pick([s.name for s in series], len(series)))}
@@ -464,7 +464,6 @@ def _metric_label(metric):
 
 def history_for(run, root, outdir, metric="ns_per_page", pattern=None):
     """The history figure for the runs around this one, if there are 2+."""
-    import history
     try:
         runs, _ = bl.find_runs(root)
     except bl.BenchError:
@@ -474,11 +473,11 @@ def history_for(run, root, outdir, metric="ns_per_page", pattern=None):
             (r.time, r.label) <= (run.time, run.label)]
     if len(runs) < 2:
         return []
-    series = history.collect(runs, metric, pattern)
+    series = bl.collect_series(runs, metric, pattern)
     series = [s for s in series if len(s.values) >= 2]
     if not series:
         return []
-    history.detect(series, metric, bl.ALPHA, 0.05)
+    bl.detect_changes(series, metric, bl.ALPHA, 0.05)
     return plot_history(series, metric, os.path.join(outdir, "history"), runs)
 
 
