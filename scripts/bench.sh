@@ -8,15 +8,18 @@
 #   PROFILE=full   the whole matrix, 9 repetitions, random interleaving
 #   PROFILE=cmp    the rows kernel developers publish: 1x4K, 256x4K, 256x2M
 #                  through iommu_map/iommu_unmap, mean and minimum
-#   FILTER=<regex> replaces the profile's benchmark filter
+#   FILTER=<regex> the benchmarks to run, among those the profile registers
 #   BACKENDS="a b" only the binaries bench-a, bench-b
 #   RUNNER=        command prefix for cross-built binaries (qemu-aarch64)
 #   CORE=          the core's name as the Makefile knows it (checked against the binary)
 #   PIN_CPU=<n>    CPU to pin to with taskset (default: the last online CPU; "none")
 #   RESULTS=<dir>  results root (default: results)
-#   EXTRA_ARGS=    more --benchmark_* flags for every binary
-# Exit status: 0 if every binary ran cleanly, 1 otherwise (a binary exits 3
-# when a benchmark skipped with an error, e.g. a failed verification).
+#   EXTRA_ARGS=    more --benchmark_* flags for every binary (they override the profile's)
+# Exit status: 0 if every binary ran cleanly and its JSON holds every
+# benchmark asked for; 1 otherwise (a binary exits 3 when a benchmark
+# skipped with an error, e.g. a failed verification; 4 when its JSON could
+# not be written); 2 for bad options. Until all is checked the run
+# directory holds INCOMPLETE; an interrupted run keeps it.
 set -u
 
 die() { echo "bench.sh: $*" >&2; exit 2; }
@@ -26,48 +29,31 @@ PROFILE=${PROFILE:-quick}
 export PROFILE
 
 # ---------------------------------------------------------------- profile
-# Quick: the page size and first block size of the 4K and 64K granules,
-# 1 and 512 pages, seq and sparse, stage 1 (plus stage 2 4K pages), both
-# walkers and both table states; every other concern as it registers.
-not_map_unmap='^([^mu]|m[^a]|ma[^p]|map[^/]|u[^n]|un[^m]|unm[^a]|unma[^p]|unmap[^/])'
-quick_mu='^(map|unmap)/[^/]+/(s1-(4k/pgsize:(4k|2m)|64k/pgsize:(64k|512m))|s2-4k/pgsize:4k)/count:(1|512)/pattern:(seq|sparse)/'
-# On arm64 every granule is benchmarked (boards differ in which they run
-# fastest); under QEMU the emulated subset keeps each granule's base page,
-# the flush and TLB rows, and stays under ten minutes for four backends.
-quick_mu_arm64='^(map|unmap)/[^/]+/(s1-(4k/pgsize:(4k|2m)|16k/pgsize:(16k|32m)|64k/pgsize:(64k|512m))|s2-4k/pgsize:4k)/count:(1|512)/pattern:(seq|sparse)/'
-quick_emulated='^(flush|tlbi|shim)/|^(map|unmap)/[^/]+/s1-(4k/pgsize:4k|16k/pgsize:16k|64k/pgsize:64k)/count:(1|512)/pattern:seq/'
-case $PROFILE in
-quick)
-	if [ -n "${RUNNER:-}" ]; then
-		filter=$quick_emulated
-	elif [ "${ARCH:-}" = arm64 ]; then
-		filter="$quick_mu_arm64|$not_map_unmap"
-	else
-		filter="$quick_mu|$not_map_unmap"
-	fi
-	set -- "$@" --benchmark_min_time=0.02 ;;
-full)
-	filter=.
-	set -- "$@" --benchmark_repetitions=9 --benchmark_enable_random_interleaving=true \
-		--benchmark_report_aggregates_only=false ;;
-cmp)
-	# Mean and minimum over 10 repetitions; the published figures (other
-	# machine) are in every row as published_ns_other_machine.
-	filter='^cmp/'
-	set -- "$@" --benchmark_repetitions=10 --benchmark_min_time=0.1 ;;
-*)
-	die "PROFILE=$PROFILE: expected quick, full or cmp" ;;
-esac
-filter=${FILTER:-$filter}
-
-# The binaries come first in "$@", the profile's flags after them.
-bins= flags=
+# The profiles (rows, repetitions, interleaving) are defined once, in the
+# binary (bench/lib/profile.c): $PROFILE passes the name on, and the
+# binary refuses an unknown one. FILTER, if given, is the binary's
+# --benchmark_filter and picks among the rows the profile registers.
+bins=
 for a in "$@"; do
 	case $a in
-	--*) flags="$flags $a" ;;
-	*) bins="$bins $a" ;;
+	-*) die "unknown option '$a' (usage: $0 <bench-binary>...)" ;;
 	esac
+	backend=${a##*/bench-}
+	if [ -n "${BACKENDS:-}" ] && ! echo " $BACKENDS " | grep -q " $backend "; then
+		continue
+	fi
+	[ -x "$a" ] || die "$a is not an executable (make bench builds it)"
+	bins="$bins $a"
 done
+[ -n "$bins" ] || die "no binary left after BACKENDS='${BACKENDS:-}'"
+set --
+[ -n "${FILTER:-}" ] && set -- "--benchmark_filter=$FILTER"
+# Bad options (PROFILE, FILTER, EXTRA_ARGS) are refused before anything is
+# created, in the binary's own words (its last line says what is wrong).
+first=${bins# }; first=${first%% *}
+# shellcheck disable=SC2086
+why=$(${RUNNER:-} "$first" "$@" ${EXTRA_ARGS:-} --benchmark_list_tests=true 2>&1 >/dev/null) ||
+	die "$(echo "$why" | tail -n 1) (nothing was run)"
 
 # ---------------------------------------------------------------- where
 host=$(hostname)
@@ -108,41 +94,67 @@ export BENCH_CTX_compiler="$(first_line $cc --version)"
 export BENCH_CTX_cflags="${CFLAGS:-} ${SANITIZE:+-fsanitize=$SANITIZE}"
 export BENCH_CTX_cpu_governor="$governor"
 export BENCH_CTX_pinned_cpu="$pin"
-export BENCH_CTX_filter="$filter"
+export BENCH_CTX_filter="${FILTER:-profile $PROFILE}"
 export BENCH_CTX_host="$host"
 # The binary reports what it sees from inside; the runner is known only here.
 export IOPGT_EMULATOR="${RUNNER:+$emulated}"
 
 echo "bench: profile $PROFILE, results in $dir"
-echo "bench: filter '$filter'"
+[ -n "${FILTER:-}" ] && echo "bench: filter '$FILTER'"
 [ "$pin" = none ] && echo "bench: not pinned (no taskset or PIN_CPU=none)" || echo "bench: pinned to cpu $pin"
 
 # ---------------------------------------------------------------- run
-status=0 ran=0
+# The run directory says INCOMPLETE until every backend's JSON was checked:
+# an interrupted or failed run never passes for a complete one (the
+# scripts refuse it, or print the reason first).
+echo "bench.sh started $(date -u +%Y-%m-%dT%H:%M:%SZ) and has not finished" >"$dir/INCOMPLETE" ||
+	die "cannot write in $dir"
+interrupted() {
+	rm -f "$dir"/.*.json.tmp "$dir"/.*.expected
+	echo "interrupted by a signal at $(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$dir/INCOMPLETE"
+	echo "bench: interrupted; $dir is marked INCOMPLETE" >&2
+	exit 130
+}
+trap interrupted INT TERM HUP
+
+status=0 failed=
 for bin in $bins; do
 	backend=${bin##*/bench-}
-	if [ -n "${BACKENDS:-}" ] && ! echo " $BACKENDS " | grep -q " $backend "; then
-		continue
-	fi
-	[ -x "$bin" ] || die "$bin is not an executable (make bench builds it)"
 	echo "== $backend: $bin ${RUNNER:+(under $RUNNER)}"
-	tmp=$dir/.$backend.json.tmp
+	tmp=$dir/.$backend.json.tmp expected=$dir/.$backend.expected
+	# What this command will run: the JSON must hold exactly these.
 	# shellcheck disable=SC2086
-	$taskset ${RUNNER:-} "$bin" --benchmark_filter="$filter" \
-		--benchmark_out="$tmp" --benchmark_out_format=json \
-		$flags ${EXTRA_ARGS:-}
+	${RUNNER:-} "$bin" "$@" ${EXTRA_ARGS:-} --benchmark_list_tests=true >"$expected"
 	rc=$?
-	ran=$((ran + 1))
+	if [ $rc = 0 ]; then
+		# shellcheck disable=SC2086
+		$taskset ${RUNNER:-} "$bin" "$@" \
+			--benchmark_out="$tmp" --benchmark_out_format=json ${EXTRA_ARGS:-}
+		rc=$?
+	fi
+	if [ $rc = 0 ] && ! ${PYTHON:-python3} scripts/check-results.py "$tmp" \
+			--expect "$expected"; then
+		rc=check
+	fi
+	rm -f "$expected"
 	if [ $rc != 0 ]; then
-		status=1
-		echo "bench: $backend exited with status $rc" >&2
+		status=1 failed="$failed $backend"
+		echo "bench: $backend failed (exit $rc)" >&2
+		echo "$backend: failed (exit $rc)" >>"$dir/INCOMPLETE"
 		# Keep what it wrote, under a name no script takes for a result.
-		[ -s "$tmp" ] && mv "$tmp" "$dir/$backend.failed.json"
+		if [ -s "$tmp" ]; then mv "$tmp" "$dir/$backend.failed.json"; else rm -f "$tmp"; fi
 		continue
 	fi
-	mv "$tmp" "$dir/$backend.json" || status=1
+	mv "$tmp" "$dir/$backend.json" || die "cannot rename $tmp"
 done
-[ $ran -gt 0 ] || die "no binary left after BACKENDS='${BACKENDS:-}'"
+trap - INT TERM HUP
+if [ $status = 0 ]; then
+	rm -f "$dir/INCOMPLETE"
+else
+	{ echo "bench.sh finished $(date -u +%Y-%m-%dT%H:%M:%SZ), not every backend ran cleanly:"
+	  grep -v '^bench.sh started' "$dir/INCOMPLETE"; } >"$dir/.INCOMPLETE.new" &&
+		mv "$dir/.INCOMPLETE.new" "$dir/INCOMPLETE"
+fi
 
 # ---------------------------------------------------------------- summary
 if [ -f scripts/summary.py ]; then

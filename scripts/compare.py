@@ -244,9 +244,9 @@ def main(argv):
     ap.add_argument("--by", choices=("backend", "core"), default="backend")
     ap.add_argument("--base", help="baseline backend/core for --run "
                                    "(default libc, else the first)")
-    ap.add_argument("--threshold", type=float, default=5.0,
+    ap.add_argument("--threshold", type=bl.number(0, 1000), default=5.0,
                     help="percent change that matters (default 5)")
-    ap.add_argument("--alpha", type=float, default=bl.ALPHA)
+    ap.add_argument("--alpha", type=bl.number(0, 1, lo_open=True), default=bl.ALPHA)
     ap.add_argument("--filter", help="only benchmarks matching REGEX")
     ap.add_argument("--fail-on", choices=("slower", "any", "never"),
                     default="slower")

@@ -66,8 +66,8 @@ run() {	# run <log> <cmd...>: one memcheck run, summarised in one line
 
 for b in "$@"; do
 	name=$(basename "$b")
-	# PROFILE=quick keeps registration small; min_time keeps each run short.
-	PROFILE=quick run "$logs/$name.log" "$b" --benchmark_filter="$filter" \
+	# The quick profile keeps registration small; min_time keeps each run short.
+	run "$logs/$name.log" "$b" --profile=quick --benchmark_filter="$filter" \
 		--benchmark_min_time=0.001 --benchmark_repetitions=1
 	if [ -n "${MEMCHECK_TESTS:-}" ]; then
 		t=$(dirname "$b")/$(echo "$name" | sed 's/^bench-/test-/')

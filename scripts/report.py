@@ -199,7 +199,7 @@ def main(argv):
     ap.add_argument("--baseline", help="also compare against this run (A)")
     ap.add_argument("--out", help="output file (default <run>/report.html)")
     ap.add_argument("--svg", action="store_true", help="inline SVG instead of PNG")
-    ap.add_argument("--threshold", type=float, default=5.0)
+    ap.add_argument("--threshold", type=bl.number(0, 1000), default=5.0)
     ap.add_argument("--time", choices=("real", "cpu"), default="real",
                     help="compare wall-clock (default) or CPU time")
     ap.add_argument("--filter", help="only benchmarks matching REGEX")
@@ -210,10 +210,11 @@ def main(argv):
     isdir = os.path.isdir(args.run)
     # Plots go to <run>/plots as `make plot` puts them, unless --out sends
     # the report elsewhere (then the run directory is left untouched).
-    rundir = args.run if isdir and not args.out else None
+    # A committed run is never modified: its views go under build/views/.
+    base = args.run if isdir else os.path.dirname(args.run) or "."
+    rundir = os.path.dirname(bl.view_dir(base, "plots")) if isdir and not args.out else None
     root = os.path.dirname(os.path.abspath(args.run)) if isdir else None
-    out = args.out or os.path.join(args.run if isdir else
-                                   os.path.dirname(args.run) or ".", "report.html")
+    out = args.out or bl.view_dir(base, "report.html")
     page = render(run, baseline, args.svg, rundir, root, args.threshold / 100,
                   args.filter, args.time + "_time")
     bl.write_atomic(out, page)

@@ -9,6 +9,7 @@ instead, marked in the unit column. Called by scripts/bench.sh at the end of
 """
 
 import argparse
+import sys
 
 import numpy as np
 
@@ -112,8 +113,14 @@ def main(argv):
                          "cpu_ns_per_call, pages_per_s or a counter name")
     args = ap.parse_args(argv)
     args.run = args.run or bl.latest_runs(1)[0]
-    run = bl.load_run(args.run)
+    # An interrupted or failed run is still shown (what did finish), with
+    # INCOMPLETE as its first note and a non-zero exit status.
+    run = bl.load_run(args.run, allow_incomplete=True)
     print(render(run, args.metric, args.filter))
+    if run.incomplete:
+        print("summary: %s: incomplete run: %s" % (args.run, run.incomplete),
+              file=sys.stderr)
+        return 1
     return 0
 
 
