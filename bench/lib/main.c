@@ -9,6 +9,7 @@
  * entry <key> (scripts/bench.sh sets them). The environment, unlike
  * --benchmark_context, carries values with commas and spaces.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,8 @@ int main(int argc, char **argv)
 		return 2;
 	argv = argv_with_profile(&argc, argv);
 	ret = backend_init();
+	if (ret == -EINVAL)
+		return 2;	/* a bad knob: the backend named it, in one line */
 	if (ret) {
 		fprintf(stderr, "%s: backend %s failed to initialise: %s\n",
 			argv[0], backend_name(), strerror(-ret));

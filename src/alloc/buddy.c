@@ -17,6 +17,7 @@
 #include <linux/dma-mapping.h>
 #include "buddy.h"
 #include "buddy-core.h"
+#include "common.h"
 #include "iommu-pages.h"
 
 #define ARENA_DEFAULT_MB	256
@@ -41,19 +42,16 @@ const char *backend_describe(void)
 	return desc;
 }
 
-static size_t arena_bytes(void)
-{
-	const char *s = getenv("IOPGT_BUDDY_ARENA_MB");
-	unsigned long mb = s ? strtoul(s, NULL, 0) : ARENA_DEFAULT_MB;
-
-	return (size_t)(mb ? mb : ARENA_DEFAULT_MB) << 20;
-}
-
 static void do_init(void)
 {
-	size_t size = arena_bytes(), align = PAGE_SIZE << BUDDY_MAX_ORDER;
-	void *virt = buddy_map_region(size, align, false);
+	size_t size, align = PAGE_SIZE << BUDDY_MAX_ORDER;
+	void *virt;
 
+	/* At least one max-order block (4 MiB); bad values are refused. */
+	init_err = alloc_env_mb("IOPGT_BUDDY_ARENA_MB", ARENA_DEFAULT_MB, 4, 65536, &size);
+	if (init_err)
+		return;
+	virt = buddy_map_region(size, align, false);
 	if (!virt) {
 		init_err = -ENOMEM;
 		return;

@@ -4,7 +4,9 @@
  * One mutex guards all of it: allocation is off the PTE-write fast path and
  * the kernel's allocators take locks too.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/kernel.h>
@@ -245,4 +247,27 @@ void backend_fault_clear(void)
 	__atomic_store_n(&fail_nth, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&fail_every, 0, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&lock);
+}
+
+/* ------------------------------------------------------------ options */
+
+int alloc_env_mb(const char *name, unsigned long dflt, unsigned long min,
+		 unsigned long max, size_t *bytes)
+{
+	const char *s = getenv(name);
+	unsigned long mb = dflt;
+	char *end;
+
+	if (s && *s) {
+		errno = 0;
+		mb = strtoul(s, &end, 10);
+		/* strtoul takes "-1" as ULONG_MAX: digits only. */
+		if (*s < '0' || *s > '9' || *end || errno || mb < min || mb > max) {
+			fprintf(stderr, "%s=%s: expected a whole number of MiB from %lu to %lu\n",
+				name, s, min, max);
+			return -EINVAL;
+		}
+	}
+	*bytes = (size_t)mb << 20;
+	return 0;
 }

@@ -22,6 +22,14 @@ struct table_meta {
 	struct list_head lru;	/* link on an iommu_pages_list */
 };
 
+/*
+ * A size in MiB from environment variable @name: @dflt when unset or empty,
+ * else a whole decimal number in [@min, @max]. 0 and the size in bytes in
+ * *@bytes, or -EINVAL after one line on stderr naming the variable.
+ */
+int alloc_env_mb(const char *name, unsigned long dflt, unsigned long min,
+		 unsigned long max, size_t *bytes);
+
 /* True if this allocation must fail (injected); counts it as a failure. */
 bool alloc_fault_should_fail(void);
 void alloc_account_alloc(size_t bytes);

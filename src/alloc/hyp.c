@@ -17,6 +17,7 @@
 #include <asm/io.h>
 #include <linux/dma-mapping.h>
 #include "buddy-core.h"
+#include "common.h"
 #include "hyp.h"
 #include "iommu-pages.h"
 
@@ -42,20 +43,17 @@ const char *backend_describe(void)
 	return desc;
 }
 
-static size_t carveout_bytes(void)
-{
-	const char *s = getenv("IOPGT_HYP_CARVEOUT_MB");
-	unsigned long mb = s ? strtoul(s, NULL, 0) : CARVEOUT_DEFAULT_MB;
-
-	return (size_t)(mb ? mb : CARVEOUT_DEFAULT_MB) << 20;
-}
-
 static void do_init(void)
 {
-	size_t size = carveout_bytes(), align = PAGE_SIZE << BUDDY_MAX_ORDER;
-	/* Donated memory is real memory: commit it now, not on first touch. */
-	void *virt = buddy_map_region(size, align, true);
+	size_t size, align = PAGE_SIZE << BUDDY_MAX_ORDER;
+	void *virt;
 
+	/* At least one max-order block (4 MiB); bad values are refused. */
+	init_err = alloc_env_mb("IOPGT_HYP_CARVEOUT_MB", CARVEOUT_DEFAULT_MB, 4, 65536, &size);
+	if (init_err)
+		return;
+	/* Donated memory is real memory: commit it now, not on first touch. */
+	virt = buddy_map_region(size, align, true);
 	if (!virt) {
 		init_err = -ENOMEM;
 		return;
