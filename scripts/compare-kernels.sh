@@ -102,7 +102,8 @@ build() {	# $1 tree ("" = own), $2 core, $3 O
 	done
 	make --no-print-directory -C "$here/.." O="$3" KSRC="$1" SANITIZE= NO_DEPS=1 \
 		$targets >"$3/compare-kernels-build.log" 2>&1 ||
-		die "building ${1:-the own core} failed (see $3/compare-kernels-build.log)"
+		die "building ${1:-the own core} failed: $(grep -m1 -E 'error|\*\*\*' \
+			"$3/compare-kernels-build.log") (all of it: $3/compare-kernels-build.log)"
 }
 echo "compare-kernels: building both sides"
 mkdir -p "$oa" "$ob"
@@ -123,9 +124,9 @@ fi
 
 # One repetition of every selected benchmark of one binary, into $3.
 # A benchmark the backend cannot serve (a kernel core's DMA API calls on the
-# hyp backend) is an error row, or not registered at all: the JSON is kept
-# and walker-path.py says which; <backend>.<side>.none marks a binary with
-# none of the selected benchmarks. Any other failure (a crash, no JSON)
+# hyp backend) is an error row, or not registered at all, or WARNs: the JSON
+# is kept and walker-path.py says which; <backend>.<side>.none marks a binary
+# with none of the selected benchmarks, <backend>.<side>.warn keeps its WARNs. Any other failure (a crash, no JSON)
 # stops the comparison.
 one() {	# $1 binary, $2 side, $3 output json, $4 core
 	tmp="$3.tmp" rc=0
@@ -133,6 +134,10 @@ one() {	# $1 binary, $2 side, $3 output json, $4 core
 		--benchmark_min_time="$MIN_TIME" --benchmark_out="$tmp" \
 		--benchmark_out_format=json --benchmark_context=side="$2" \
 		--benchmark_context=round="$r" >"$3.log" 2>&1 || rc=$?
+	# The shims' WARNs (a DMA API call in a hypervisor build...): what the
+	# core asked of the backend that it could not do, for walker-path.py.
+	warns=$(grep '^WARNING: ' "$3.log" | sed 's/([^)]*)/(...)/g') || true
+	[ -z "$warns" ] || echo "$warns" >>"${3%.r*.json}.warn"
 	if [ ! -s "$tmp" ] && grep -q -e 'Failed to match any benchmarks' \
 		-e 'no benchmark ran' "$3.log"; then
 		echo "core=$4 binary=$1" >"${3%.r*.json}.none"

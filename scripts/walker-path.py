@@ -12,7 +12,10 @@ The path is read from what the binary reported, never from the tree's
 version: context entries naming the non-coherent path, and the per-call
 counters of the DMA API (dma_*) and of incoherent iommu-pages (*incoherent*).
 A build that reports neither says so. A binary that registered none of the
-selected benchmarks (<backend>.<side>.none) says so too. Any other benchmark
+selected benchmarks (<backend>.<side>.none) says so too, and the WARNs a
+binary printed (<backend>.<side>.warn: a DMA API call in a hypervisor build)
+are counted on its line: a row can have run and still lack what a real
+non-coherent walker needs. Any other benchmark
 that ended with an error is listed, and makes the exit status 3: a coherent
 walker's benchmark must run everywhere. The timing comparison is compare.py's.
 """
@@ -29,6 +32,7 @@ import benchlib as bl
 NONCOHERENT = re.compile(r"/walk:noncoherent(/|$)")
 FILE = re.compile(r"^([^.]+)\.([AB])\.r\d+\.json$")
 NONE = re.compile(r"^([^.]+)\.([AB])\.none$")
+WARN = re.compile(r"^([^.]+)\.([AB])\.warn$")
 # Context keys that name the path (a field the shims add per binary).
 CONTEXT_KEY = re.compile(r"coheren|walker_path|table_path", re.I)
 DMA_COUNTER = re.compile(r"(^|_)dma(_|$)", re.I)
@@ -44,9 +48,12 @@ def result_files(run):
     none = sorted(glob.glob(os.path.join(run, "*.none")) +
                   glob.glob(os.path.join(run, "[AB]", "*.none")))
     none = [f for f in none if NONE.match(os.path.basename(f))]
+    warn = sorted(glob.glob(os.path.join(run, "*.warn")) +
+                  glob.glob(os.path.join(run, "[AB]", "*.warn")))
+    warn = [f for f in warn if WARN.match(os.path.basename(f))]
     if not files and not none:
         raise bl.BenchError("%s: no <backend>.<A|B>.r<N>.json files" % run)
-    return files, none
+    return files, none, warn
 
 
 class Side:
@@ -61,10 +68,18 @@ class Side:
         self.other_errors = collections.Counter()
         self.rows = 0
         self.registered_none = False
+        self.warns = collections.Counter()
 
 
-def collect(files, none):
+def collect(files, none, warn):
     sides = collections.OrderedDict()
+    for f in warn:
+        backend, side = WARN.match(os.path.basename(f)).groups()
+        s = sides.setdefault((side, backend), Side())
+        with open(f, errors="replace") as fh:
+            for line in fh:
+                if line.strip():
+                    s.warns[re.sub(r"^WARNING: \S+: ", "", line.strip())] += 1
     for f in none:
         backend, side = NONE.match(os.path.basename(f)).groups()
         s = sides.setdefault((side, backend), Side())
@@ -101,12 +116,12 @@ def collect(files, none):
 
 
 def verdict(s):
-    if s.registered_none and not s.rows:
-        return ("registered none of the selected benchmarks (a backend that "
-                "cannot build this core's domain registers no rows)")
-    if not s.rows:
-        return "no walk:noncoherent benchmark selected (FILTER)"
     parts = []
+    if s.registered_none and not s.rows:
+        parts.append("registered none of the selected benchmarks (a backend that "
+                     "cannot build this core's domain registers no rows)")
+    elif not s.rows:
+        parts.append("no walk:noncoherent benchmark selected (FILTER)")
     mean = {k: sum(v) / len(v) for k, v in s.counters.items()}
     dma = any(v > 0 for k, v in mean.items() if DMA_COUNTER.search(k))
     pages = any(v > 0 for k, v in mean.items()
@@ -124,8 +139,11 @@ def verdict(s):
         msg, n = s.errors.most_common(1)[0]
         what = "could not run" if sum(s.errors.values()) == s.rows else "partly failed"
         parts.append("%s: %s (%d of %d rows)" % (what, msg, sum(s.errors.values()), s.rows))
-    if not parts:
-        return "not reported by this build (no path counter or context field)"
+    if s.rows and not parts:
+        parts.append("not reported by this build (no path counter or context field)")
+    if s.warns:
+        parts.append("WARNs: " + ", ".join("%s (%d)" % (m, n)
+                                           for m, n in s.warns.most_common(2)))
     return "; ".join(parts)
 
 

@@ -101,3 +101,16 @@ def test_bad_run_is_one_line(tmp_path, capsys, content):
     assert wp.main([str(tmp_path)]) == 2
     err_lines = [l for l in capsys.readouterr().err.splitlines() if l.strip()]
     assert len(err_lines) == 1 and err_lines[0].startswith("walker-path: ")
+
+
+def test_warns_are_counted_on_the_line_of_their_side(tmp_path, capsys):
+    put(tmp_path, "hyp.B.r1.json", "k7.0-rework", [row(NC % "k7.0-rework")])
+    put(tmp_path, "hyp.A.r1.json", "k7.0-base", [row(NC % "k7.0-base")])
+    (tmp_path / "hyp.B.warn").write_text(
+        "WARNING: src/alloc/hyp.c:171: dma_sync_single_for_device(...) in a "
+        "hypervisor build: there is no DMA API\n" * 3)
+    assert wp.main([str(tmp_path)]) == 0
+    a, b = lines(capsys)
+    assert "WARN" not in a
+    assert "WARNs: dma_sync_single_for_device(...) in a hypervisor build: " \
+        "there is no DMA API (3)" in b
