@@ -43,7 +43,7 @@ fcxx=$(echo "$fcc" | sed 's/clang$/clang++/; s/clang-\([0-9]*\)$/clang++-\1/')
 
 san=fuzzer-no-link,address,undefined
 out=build/fuzz
-bin=$out/$host_arch-san-$(echo "$san" | tr , -)${KSRC:+/k$(scripts/kernel-version.sh "$KSRC")}
+bin=$out/$host_arch-san-$(echo "$san" | tr , -)${KSRC:+/$(scripts/kernel-version.sh --core "$KSRC")}
 mkdir -p "$out/artifacts"
 status=0
 
@@ -52,7 +52,7 @@ for b in $backends; do
 	make --no-print-directory -j2 O="$out" CC="$fcc" CXX="$fcxx" SANITIZE="$san" \
 		NO_DEPS=1 "$bin/fuzz-$b" >"$out/build-$b.log" 2>&1 ||
 		{ tail -n 20 "$out/build-$b.log" >&2; die "build of fuzz-$b failed (see $out/build-$b.log)"; }
-	corpus=$out/corpus-$b${KSRC:+-k$(scripts/kernel-version.sh "$KSRC")}
+	corpus=$out/corpus-$b${KSRC:+-$(scripts/kernel-version.sh --core "$KSRC")}
 	mkdir -p "$corpus" tests/fuzz/regressions
 	echo "== fuzz-$b: ${secs}s, corpus $corpus + tests/fuzz/corpus + tests/fuzz/regressions"
 	# Parallel jobs write fuzz-<n>.log into the current directory: keep them in $out.
