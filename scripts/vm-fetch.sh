@@ -49,5 +49,9 @@ for p in $pkgs; do
 	fi
 	dpkg-deb -x "$1" "$out/root"
 done
+# The headers' Makefile includes its -common half by absolute path: point it
+# into the unpacked tree (kbuild's scripts are linked relatively already).
+abs=$(cd "$out/root" && pwd)
+sed -i "s|^include /usr/src/|include $abs/usr/src/|" "$out/root/usr/src/linux-headers-$krel/Makefile"
 echo "$krel" >"$out/krelease"
 echo "$pkgs" >"$stamp"
