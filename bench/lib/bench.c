@@ -303,12 +303,33 @@ static size_t probe_offsets(size_t size, size_t pgsize, size_t off[6])
 	return pages ? 6 : 0;
 }
 
+/*
+ * A deliberately wrong translation, for the end-to-end test that proves
+ * the verification catches one (tests/scripts/test_bench_e2e.py):
+ * `make BENCH_CORRUPT_PTE=1` builds, apart from the real binaries,
+ * benchmarks whose every verification first remaps the first page it
+ * checks to another physical address. 0, the default, compiles it away.
+ */
+#ifndef BENCH_CORRUPT_PTE
+#define BENCH_CORRUPT_PTE 0
+#endif
+
+static void corrupt_first_page(struct bench_domain *bd, unsigned long iova,
+			       phys_addr_t paddr, size_t pgsize)
+{
+	if (iommu_unmap(&bd->dom, iova, pgsize) != pgsize)
+		return;		/* then the page reads as unmapped: wrong too */
+	iommu_map(&bd->dom, iova, paddr ^ pgsize, pgsize, BENCH_PROT, GFP_KERNEL);
+}
+
 int bench_verify_mapped(struct gb_state *st, struct bench_domain *bd,
 			unsigned long iova, phys_addr_t paddr, size_t size,
 			size_t pgsize)
 {
 	size_t off[6], n = probe_offsets(size, pgsize, off), i;
 
+	if (BENCH_CORRUPT_PTE)
+		corrupt_first_page(bd, iova, paddr, pgsize);
 	for (i = 0; i < n; i++)
 		if (check_one(st, bd, iova + off[i], paddr + off[i]))
 			return -EIO;
@@ -353,6 +374,9 @@ void bench_register_all(void)
 {
 	unsigned int i, j;
 
+	if (BENCH_CORRUPT_PTE)
+		gb_add_context("injected_fault", "BENCH_CORRUPT_PTE: every verification "
+			       "first remaps one page wrongly (a test build)");
 	/* Constructor order depends on link order: sort for a stable list. */
 	for (i = 1; i < nr_suites; i++)
 		for (j = i; j > 0 && strcmp(suites[j - 1].name, suites[j].name) > 0; j--) {
