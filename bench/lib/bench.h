@@ -2,7 +2,7 @@
 /*
  * Shared benchmark support: one page-table domain per benchmark
  * configuration (format x granule x walker x TLB model, on the backend
- * linked in), names in the DESIGN.md scheme, the deterministic per-call
+ * linked in), names in the scheme of docs/DESIGN.md, the deterministic per-call
  * counters every benchmark reports, and the teardown check that what was
  * mapped translates back (a wrong answer skips the benchmark with the
  * IOVA, expected and actual address: never a silent number).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Exact cache-maintenance counts of the page-table core (issue 6).
+ * Exact cache-maintenance counts of the page-table core.
  *
  * A non-coherent walker must see every descriptor the core writes, and
  * nothing more should be cleaned: mapping a run of pgcount PTEs into a
