@@ -125,7 +125,8 @@ PROFILE		?= quick
 # ------------------------------------------------------------------ targets
 .PHONY: all bench test deps help clean compare history plot report perf \
 	fuzz soak memcheck kernel-source compare-kernels test-bins \
-	dist lava-job lava-submit lava-fetch lava-parse vm-image vm vm-test vm-bench
+	dist lava-job lava-submit lava-fetch lava-parse vm-image vm vm-test vm-bench \
+	kmod bench-kmod vm-kmod
 .DEFAULT_GOAL	:= all
 
 all: $(BENCH_BINS) $(TEST_BINS)
@@ -227,7 +228,14 @@ VM_TEST_BINS	:= $(BACKENDS:%=$(VM_DIR)/test-%)
 # The arm64 build is a make of its own: this one's CC, CORE, BIN are the host's.
 VM_SUBMAKE	:= env -u CC -u CXX -u CORE -u BIN -u RUNNER -u KSRC -u KVER \
 		   $(MAKE) --no-print-directory ARCH=arm64 O=$(O)/vm KSRC= NO_DEPS=1
-VM_ARTEFACTS	= $(VM_BENCH_BINS) $(VM_TEST_BINS)
+# The in-kernel twin (kmod/): built against KDIR, the VM kernel's headers
+# unless given; checked against a user-space build of that kernel's source.
+KMOD_OUT	:= $(O)/kmod
+KMOD_KO		:= $(KMOD_OUT)/iopgt_kmod.ko
+VM_KSRC		:= $(O)/kernel/$(VM_KVER)
+VM_KBENCH	:= $(VM_DIR)/k$(VM_KVER)/bench-drvcache
+VM_ARTEFACTS	= $(VM_BENCH_BINS) $(VM_TEST_BINS) $(wildcard $(KMOD_KO) $(VM_KBENCH)) scripts/kmod-run.sh
+VM_HEADERS	= $(VM_DIR)/root/usr/src/linux-headers-$$(cat $(VM_DIR)/krelease)
 
 vm-image:
 	@$(if $(NO_DEPS),true,scripts/deps.sh --vm)
@@ -243,6 +251,30 @@ vm-test: vm-image
 
 vm-bench: vm-image
 	@scripts/vm-suite.sh bench $(VM_DIR) $(VM_BENCH_BINS)
+
+kmod:
+	@$(if $(KDIR),scripts/kmod-build.sh $(KDIR) $(KMOD_OUT),$(if $(NO_DEPS),,scripts/deps.sh --vm &&) \
+		scripts/vm-fetch.sh $(VM_KVER) $(VM_DIR) && scripts/kmod-build.sh $(VM_HEADERS) $(KMOD_OUT))
+
+# On a board (root): user space with KSRC= the running kernel's source, then
+# the same rows in that kernel; KDIR=/lib/modules/$$(uname -r)/build.
+bench-kmod: deps
+	@$(if $(KSRC),,echo "bench-kmod: KSRC=<the running kernel's source> (make kernel-source KVER=...)" >&2; exit 2)
+	@$(MAKE) --no-print-directory kmod KDIR=$(or $(KDIR),/lib/modules/$(shell uname -r)/build)
+	@$(MAKE) --no-print-directory $(BIN)/bench-drvcache
+	@d=$(or $(RESULTS),results)/$$(hostname)/$$(date -u +%Y%m%dT%H%M%SZ)-kmod; \
+		$$([ "$$(id -u)" = 0 ] || echo sudo) scripts/kmod-run.sh $(KMOD_KO) $(BIN)/bench-drvcache $$d '$(FILTER)' && \
+		$(PYTHON) scripts/kmod-check.py $$d
+
+vm-kmod:
+	@$(if $(NO_DEPS),true,scripts/deps.sh --vm --kernel $(VM_KVER))
+	@$(MAKE) --no-print-directory kernel-source KVER=$(VM_KVER)
+	@$(MAKE) --no-print-directory kmod NO_DEPS=1
+	@$(VM_SUBMAKE) $(VM_TEST_BINS) $(VM_BENCH_BINS)
+	@env -u CC -u CXX -u CORE -u BIN -u RUNNER -u KVER $(MAKE) --no-print-directory ARCH=arm64 \
+		O=$(O)/vm KSRC=$(VM_KSRC) NO_DEPS=1 $(VM_KBENCH)
+	@scripts/vm-image.sh $(VM_DIR) $(VM_KVER) $(VM_ARTEFACTS) $(KMOD_KO) $(VM_KBENCH)
+	@scripts/vm-kmod.sh $(VM_DIR) $(VM_KBENCH)
 
 help:
 	@echo 'io-pgtable-bench targets (ARCH=$(ARCH) core=$(CORE) backends: $(BACKENDS))'
@@ -272,6 +304,9 @@ help:
 	@echo '  vm               CMD=<sh command> [RESULTS=<dir> VM_TIMEOUT=300]: boot it, run CMD, /results back'
 	@echo '  vm-test          run-tests.sh in the VM (TEST_ARGS=--quick BACKENDS=)'
 	@echo '  vm-bench         [FILTER= BACKENDS=]: benchmarks in the VM, JSON into results/<host>/<run-id>/'
+	@echo '  kmod             build kmod/ against KDIR= (default: the VM kernel's headers) into $(KMOD_OUT)/'
+	@echo '  bench-kmod       KSRC=<running kernel's source> (board, root): the same rows in user space and the kernel'
+	@echo '  vm-kmod          [FILTER=]: bench-kmod inside the VM (Debian $(VM_KVER)), counters checked equal row by row'
 	@echo '  help             this list'
 	@echo '  clean            remove $(O)/'
 	@echo 'Variables: ARCH=arm64 CROSS_COMPILE= O=<dir> KSRC=<linux tree> SANITIZE=1|thread CC= CXX='
