@@ -60,10 +60,23 @@ file /init vm/init 0755
 file /vm/run-tests.sh scripts/run-tests.sh 0755
 slink /lib64 lib 0777
 EOF
+seen=" "
 for f in "$@"; do
+	case $seen in *" $f "*) continue ;; esac
+	seen="$seen$f "
 	[ -f "$f" ] || die "$f: no such file (build it first)"
 	case $f in
 	*.ko) echo "file /vm/$(basename "$f") $f 0644" >>"$list" ;;
+	*/k[0-9]*/*)
+		# A kernel tree's build (KSRC=): /vm/k<ver>/, beside the own core's.
+		sub=$(basename "$(dirname "$f")")
+		grep -qx "dir /vm/$sub 0755" "$list" || echo "dir /vm/$sub 0755" >>"$list"
+		echo "file /vm/$sub/$(basename "$f") $f 0755" >>"$list"
+		needed "$f"
+		;;
+	*.sh)
+		echo "file /vm/$(basename "$f") $f 0755" >>"$list"
+		;;
 	*)
 		echo "file /vm/$(basename "$f") $f 0755" >>"$list"
 		needed "$f"
