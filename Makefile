@@ -125,7 +125,7 @@ PROFILE		?= quick
 # ------------------------------------------------------------------ targets
 .PHONY: all bench test deps help clean compare history plot report perf \
 	fuzz soak memcheck kernel-source compare-kernels test-bins \
-	dist lava-job lava-submit lava-fetch lava-parse vm-image vm vm-test vm-bench \
+	dist lava-job lava-submit lava-fetch lava-parse lava-run vm-image vm vm-test vm-bench \
 	kmod bench-kmod vm-kmod
 .DEFAULT_GOAL	:= all
 
@@ -252,6 +252,21 @@ vm-test: vm-image
 vm-bench: vm-image
 	@scripts/vm-suite.sh bench $(VM_DIR) $(VM_BENCH_BINS)
 
+# The qemu device type end to end on this machine: LAVA's dispatcher
+# (lava-run, lava/devices/qemu-local.yaml) boots make vm's kernel with a
+# LAVA flavour of its initramfs and runs the job on make dist's arm64 tarball.
+LAVA_RUN_DIST	:= $(O)/vm/dist/io-pgtable-bench-arm64-own.tar.gz
+lava-run: vm-image
+	@$(if $(NO_DEPS),true,scripts/deps.sh --lava-run)
+	@$(VM_SUBMAKE) dist
+	@scripts/lava-initrd.sh $(VM_DIR)/initrd.cpio.gz $(LAVA_OUT)/vm/initrd-lava.cpio.gz
+	@$(PYTHON) scripts/lava.py job --device-type qemu --profile $(PROFILE) --filter '$(FILTER)' \
+		--backends '$(BACKENDS_ONLY)' $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
+		--dist-url file://$(abspath $(LAVA_RUN_DIST)) --set KERNEL_URL=file://$(abspath $(VM_DIR)/Image) \
+		--set RAMDISK_URL=file://$(abspath $(LAVA_OUT)/vm/initrd-lava.cpio.gz) -o $(LAVA_OUT)/qemu-local.yaml
+	@$(PYTHON) scripts/lava.py run $(LAVA_OUT)/qemu-local.yaml --device-dict lava/devices/qemu-local.yaml \
+		--output-dir $(LAVA_OUT)/run
+
 kmod:
 	@$(if $(KDIR),scripts/kmod-build.sh $(KDIR) $(KMOD_OUT),$(if $(NO_DEPS),,scripts/deps.sh --vm &&) \
 		scripts/vm-fetch.sh $(VM_KVER) $(VM_DIR) && scripts/kmod-build.sh $(VM_HEADERS) $(KMOD_OUT))
@@ -300,6 +315,7 @@ help:
 	@echo '  lava-submit      submit $(LAVA_JOB) (or JOB_FILES=) with lavacli (LAVA_IDENTITY=)'
 	@echo '  lava-fetch       JOB=<id> or JOBS="...": a finished job into results/<device>/<run-id>/'
 	@echo '  lava-parse       LOG=<job log> JOB=<id> DEVICE=<name> DEVICE_TYPE=<type>: the same from a recorded log'
+	@echo '  lava-run         [FILTER= BACKENDS= PROFILE=]: the qemu job through a local lava-run, on the VM of make vm'
 	@echo '  vm-image         [VM_KVER=6.12|6.1]: Debian arm64 kernel + initramfs with the suite into $(VM_DIR)/'
 	@echo '  vm               CMD=<sh command> [RESULTS=<dir> VM_TIMEOUT=300]: boot it, run CMD, /results back'
 	@echo '  vm-test          run-tests.sh in the VM (TEST_ARGS=--quick BACKENDS=)'
