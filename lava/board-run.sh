@@ -48,24 +48,52 @@ echo "board-run: $(uname -m), $(nproc 2>/dev/null || echo '?') CPUs, binaries:" 
 command -v "${PYTHON:-python3}" >/dev/null 2>&1 || export PYTHON=true
 out=$(mktemp -d /tmp/iopgt-lava.XXXXXX)
 log=$out/bench.log
-# CSV on stdout (for the test cases), JSON files as always.
 PROFILE=${PROFILE:-quick} FILTER=${FILTER:-} BACKENDS=${BACKENDS:-} RESULTS=$out/results \
-	EXTRA_ARGS=--benchmark_format=csv sh scripts/bench.sh $bins >"$log" 2>&1
+	sh scripts/bench.sh $bins >"$log" 2>&1
 rc=$?
 cat "$log"
 
-# One test set per backend: its CSV lines follow bench.sh's "== <backend>:".
-awk -F, '
-/^== [a-z0-9_-]+:/ { backend = $0; sub(/^== /, "", backend); sub(/:.*/, "", backend); next }
-/^name,iterations,/ { for (i = 1; i <= NF; i++) col[i] = $i; ncol = NF; next }
-/^"/ && backend != "" {
-	name = $1; gsub(/"/, "", name)
-	print backend "\t" name "\t" $3 "\t" $5
-	# Counters are the last columns; a label may hold commas.
-	for (i = 11; i <= ncol; i++)
-		if ($(NF - ncol + i) != "" && col[i] ~ /^(pte_writes|tables_alloc|tables_freed|pgtable_bytes|cache_lines|barriers|tlb_add_page|tlb_flush_walk|tlb_cmds|tlb_syncs)$/)
-			print backend "\t" name "." col[i] "\t" $(NF - ncol + i) "\tper_call"
-}' "$log" >"$out/cases"
+# Test cases from each backend's JSON (Google Benchmark writes one key a
+# line): the median aggregate when there are repetitions, else the mean of
+# the iterations; the counters, identical in every repetition, from the first.
+counters='^(pte_writes|tables_alloc|tables_freed|pgtable_bytes|cache_lines|barriers|tlb_add_page|tlb_flush_walk|tlb_cmds|tlb_syncs)$'
+for f in "$out"/results/*/*/*.json; do
+	[ -f "$f" ] || continue
+	awk -v backend="$(basename "$f" .json)" -v counters="$counters" '
+	function val(line) { sub(/^[^:]*: */, "", line); sub(/,$/, "", line); gsub(/"/, "", line); return line }
+	/^    {$/ { name = ""; type = ""; agg = ""; rt = ""; unit = ""; nc = 0; next }
+	/^      "name": / { name = val($0); next }
+	/^      "run_type": / { type = val($0); next }
+	/^      "aggregate_name": / { agg = val($0); next }
+	/^      "real_time": / { rt = val($0); next }
+	/^      "time_unit": / { unit = val($0); next }
+	/^      "[a-z_]+": / {
+		k = $1; gsub(/[":]/, "", k)
+		if (k ~ counters) { ck[nc] = k; cv[nc++] = val($0) }
+		next
+	}
+	/^    },?$/ {
+		if (name == "") next
+		base = name; sub(/_(mean|median|stddev|cv)$/, "", base)
+		if (!(base in seen)) { seen[base] = 1; order[n++] = base; u[base] = unit
+			for (i = 0; i < nc; i++) cnt[base] = cnt[base] "\t" ck[i] "=" cv[i] }
+		if (type == "aggregate" && agg == "median") med[base] = rt
+		else if (type != "aggregate") { sum[base] += rt; reps[base]++ }
+	}
+	END {
+		for (i = 0; i < n; i++) {
+			b = order[i]
+			t = (b in med) ? med[b] : (reps[b] ? sum[b] / reps[b] : "")
+			if (t == "") continue
+			printf "%s\t%s\t%.6g\t%s\n", backend, b, t, u[b]
+			m = split(substr(cnt[b], 2), kv, "\t")
+			for (j = 1; j <= m; j++) {
+				split(kv[j], p, "=")
+				printf "%s\t%s.%s\t%.6g\tper_call\n", backend, b, p[1], p[2]
+			}
+		}
+	}' "$f"
+done >"$out/cases"
 
 set_now=
 while IFS='	' read -r backend name value unit; do

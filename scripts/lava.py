@@ -31,6 +31,7 @@ import string
 import subprocess
 import sys
 import tempfile
+import time
 
 import yaml
 
@@ -225,8 +226,9 @@ def cmd_fetch(args):
             check_finished(job, info)
             log = lavacli(args.identity, "jobs", "logs", job, "--raw")
             where = "lavacli%s" % (" -i " + args.identity if args.identity else "")
+            dtype = info.get("device_type") or ""
             store(parse_log(log, job), job, info.get("device") or "unknown-device",
-                  info.get("device_type") or "", where, args.results)
+                  dtype, where, args.results, emulator_of(dtype))
         except LavaError as e:
             print("lava-fetch: job %s: %s" % (job, e), file=sys.stderr)
             bad += 1
@@ -253,6 +255,11 @@ END = "IOPGT-JSON-END"
 
 
 def log_entries(text):
+    """A job log as a list of {dt, lvl, msg}: lavacli's raw log is a YAML
+    list, lava-run's stdout the same entries without the "- " (one YAML
+    flow mapping a line), as lava-server stores them."""
+    if text.lstrip().startswith("{"):
+        text = "".join("- " + line + "\n" for line in text.splitlines() if line.strip())
     try:
         entries = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
@@ -334,8 +341,10 @@ def store(files, job, device, device_type, server, results_root, emulator=None):
         ctx["device_type"] = device_type
         ctx["lava_job"] = str(job)
         ctx["lava_server"] = server
-        if emulator and str(ctx.get("emulated", "no")).lower() in ("no", "native", ""):
-            # A full-system emulator shows the guest a real CPU model.
+        if emulator:
+            # A full-system emulator shows the guest a real CPU model: the
+            # guest's own view is kept, as make vm-bench keeps it.
+            ctx["emulated_in_guest"] = ctx.get("emulated", "")
             ctx["emulated"] = emulator
         docs[backend] = doc
     if not run_id or not re.match(r"^[0-9TZ]+-[0-9a-z]+(-dirty)?$", run_id):
@@ -470,7 +479,7 @@ def main(argv=None):
     r.add_argument("job_file")
     r.add_argument("--device-dict", required=True)
     r.add_argument("--device-type", default="qemu")
-    r.add_argument("--job", default="1")
+    r.add_argument("--job", default=str(int(time.time())), help="job id (default: the time)")
     r.add_argument("--output-dir", required=True)
     r.add_argument("--timeout", type=int, default=90, help="minutes")
     r.add_argument("--results", default=os.environ.get("RESULTS", "results"))
