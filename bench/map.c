@@ -2,7 +2,9 @@
 /*
  * map/...: one io_pgtable_ops->map_pages() call per iteration, across the
  * matrix of bench/lib/matrix.h; cmp/.../op:map/...: one iommu_map() per
- * iteration for the published comparison rows (warm tables). Reports ns per call, pages per second
+ * iteration for the published comparison rows (warm tables), and
+ * .../path:direct the same map_pages() call without the IOMMU core's
+ * page-size loop around it. Reports ns per call, pages per second
  * (items_per_second) and the deterministic per-call counters.
  *
  * Timing: a benchmark runs in rounds of up to a thousand calls. Each round
@@ -70,7 +72,7 @@ static size_t round_run(struct iommu_domain *d, const struct bench_case *c,
 	struct io_pgtable_ops *ops = d->ops;
 	size_t i, mapped;
 
-	if (c->via_core) {
+	if (c->path == BENCH_PATH_CORE) {
 		for (i = 0; i < n; i++)
 			if (iommu_map(d, l->iova[i], bench_layout_pa(l, l->iova[i]),
 				      l->region, BENCH_PROT, GFP_KERNEL))

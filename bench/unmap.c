@@ -9,7 +9,12 @@
  * table's block size) is what the tables_freed counter shows.
  *
  * cmp/.../op:unmap/... rows are the same calls for the published
- * comparison (bench/lib/matrix.h).
+ * comparison (bench/lib/matrix.h), and beside each the same unmap with
+ * less around it: .../path:core-nosync (iommu_unmap_fast(), the gather
+ * never synced), .../path:direct (ops->unmap_pages() into a gather: the
+ * flush model's add_page callbacks still run) and .../path:direct-nogather
+ * (no gather: the page-table core alone). Leaf unmaps free no tables, so
+ * an unsynced gather holds nothing to free.
  *
  * Timing as in map.c: rounds on a fresh domain whose slots are mapped
  * with map_pages(pgsize, count) under a paused timer; only the unmaps are
@@ -60,13 +65,34 @@ static int round_setup(struct gb_state *st, struct bench_domain *bd,
 	return ret;
 }
 
+/* One unmap by @c's path; bytes unmapped. */
+static size_t unmap_one(struct iommu_domain *d, const struct bench_case *c,
+			unsigned long iova, size_t size)
+{
+	struct io_pgtable_ops *ops = d->ops;
+	struct iommu_iotlb_gather gather;
+
+	switch (c->path) {
+	case BENCH_PATH_CORE_NOSYNC:
+		iommu_iotlb_gather_init(&gather);
+		return iommu_unmap_fast(d, iova, size, &gather);
+	case BENCH_PATH_DIRECT:
+		iommu_iotlb_gather_init(&gather);
+		return ops->unmap_pages(ops, iova, c->pgsize, c->pgcount, &gather);
+	case BENCH_PATH_NOGATHER:
+		return ops->unmap_pages(ops, iova, c->pgsize, c->pgcount, NULL);
+	default:
+		return iommu_unmap(d, iova, size);
+	}
+}
+
 static size_t round_run(struct iommu_domain *d, const struct bench_case *c,
 			const struct bench_layout *l, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (iommu_unmap(d, l->iova[i], l->region) != l->region)
+		if (unmap_one(d, c, l->iova[i], l->region) != l->region)
 			break;
 	return i;
 }

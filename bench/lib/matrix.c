@@ -205,8 +205,14 @@ const char bench_cmp_source[] =
 	"(i7-12700) from the iommupt generic page table series; "
 	"map 4K 65, 256x4K 389, 256x2M 419 ns; unmap 77, 357, 358 ns";
 
+static const char *const path_names[] = {
+	[BENCH_PATH_CORE_NOSYNC] = "core-nosync",
+	[BENCH_PATH_DIRECT] = "direct",
+	[BENCH_PATH_NOGATHER] = "direct-nogather",
+};
+
 void bench_cmp_case(struct bench_case *c, struct bench_name *n,
-		    const struct bench_cmp_row *row)
+		    const struct bench_cmp_row *row, enum bench_path path)
 {
 	char sz[16];
 
@@ -218,13 +224,25 @@ void bench_cmp_case(struct bench_case *c, struct bench_name *n,
 	c->pgcount = row->pgcount;
 	c->pat = BENCH_PAT_SEQ;
 	c->warm = true;
-	c->via_core = true;
-	c->published_ns = row->published_ns;
+	c->path = path;
+	/* The published figures are for the whole call through the core. */
+	c->published_ns = path == BENCH_PATH_CORE ? row->published_ns : 0;
 	bench_name_init(n, "cmp", &c->cfg);
 	bench_name_add(n, "op", "%s", row->op);
 	bench_name_add(n, "size", "%zux%s", row->pgcount,
 		       bench_size_name(row->pgsize, sz));
+	if (path != BENCH_PATH_CORE)
+		bench_name_add(n, "path", "%s", path_names[path]);
 }
+
+/* Each op's paths, the whole call first (0-terminated). */
+static const enum bench_path map_paths[] = {
+	BENCH_PATH_CORE, BENCH_PATH_DIRECT, 0,
+};
+static const enum bench_path unmap_paths[] = {
+	BENCH_PATH_CORE, BENCH_PATH_CORE_NOSYNC, BENCH_PATH_DIRECT,
+	BENCH_PATH_NOGATHER, 0,
+};
 
 void bench_cmp_register(const char *op, gb_fn fn)
 {
@@ -236,20 +254,24 @@ void bench_cmp_register(const char *op, gb_fn fn)
 		context_done = true;
 	}
 	for (row = bench_cmp_rows; row->op; row++) {
-		struct bench_case *c;
-		struct bench_name n;
+		bool map = !strcmp(row->op, "map");
+		const enum bench_path *p;
 
 		if (strcmp(row->op, op))
 			continue;
-		c = malloc(sizeof(*c));
-		if (!c)
-			abort();
-		bench_cmp_case(c, &n, row);
-		/*
-		 * Repetitions come from the command line (bench.sh cmp: 10):
-		 * set here, Google Benchmark would add "/repeats:10" to the name.
-		 */
-		gb_statistics_min(gb_register(n.buf, fn, c));
+		for (p = map ? map_paths : unmap_paths; *p; p++) {
+			struct bench_case *c = malloc(sizeof(*c));
+			struct bench_name n;
+
+			if (!c)
+				abort();
+			bench_cmp_case(c, &n, row, *p);
+			/*
+			 * Repetitions come from the command line (bench.sh cmp: 10):
+			 * set here, Google Benchmark would add "/repeats:10" to the name.
+			 */
+			gb_statistics_min(gb_register(n.buf, fn, c));
+		}
 	}
 }
 

@@ -19,13 +19,27 @@
 
 enum bench_pattern { BENCH_PAT_SEQ, BENCH_PAT_RAND, BENCH_PAT_SPARSE, BENCH_PAT_NR };
 
+/*
+ * How a timed call reaches the page table. The cmp rows come in every path
+ * their op has, so that the differences split a call's time: IOMMU-core
+ * page-size loop, gather and sync, the flush model's add_page callbacks
+ * and the page-table core itself.
+ */
+enum bench_path {
+	BENCH_PATH_DEFAULT,	/* the concern's own: map_pages for map/, iommu_unmap for unmap/ */
+	BENCH_PATH_CORE,	/* iommu_map() / iommu_unmap(): loop, gather, sync */
+	BENCH_PATH_CORE_NOSYNC,	/* iommu_unmap_fast() into a gather, never synced */
+	BENCH_PATH_DIRECT,	/* ops->map_pages() / ops->unmap_pages() into a gather */
+	BENCH_PATH_NOGATHER,	/* ops->unmap_pages() with no gather: no flush callbacks */
+};
+
 struct bench_case {
 	struct bench_cfg cfg;
 	size_t pgsize;
 	size_t pgcount;
 	enum bench_pattern pat;
 	bool warm;		/* tables already present before the timed calls */
-	bool via_core;		/* map through iommu_map() (page-size split) */
+	enum bench_path path;
 	double published_ns;	/* cmp rows: a published figure, other machine */
 };
 
@@ -45,10 +59,14 @@ struct bench_cmp_row {
 };
 extern const struct bench_cmp_row bench_cmp_rows[];
 extern const char bench_cmp_source[];
-/* Fill @c for @row; name "cmp/<core>/s1-4k/op:<op>/size:<count>x<pgsize>". */
+/*
+ * Fill @c for @row and @path; name "cmp/<core>/s1-4k/op:<op>/size:<count>x<pgsize>",
+ * then "/path:<direct|direct-nogather|core-nosync>" for the paths that skip
+ * part of the IOMMU core.
+ */
 void bench_cmp_case(struct bench_case *c, struct bench_name *n,
-		    const struct bench_cmp_row *row);
-/* Register @fn for every row of @op, with a min aggregate over repetitions. */
+		    const struct bench_cmp_row *row, enum bench_path path);
+/* Register @fn for every row and path of @op, with a min aggregate over repetitions. */
 void bench_cmp_register(const char *op, gb_fn fn);
 
 const char *bench_pattern_name(enum bench_pattern p);
