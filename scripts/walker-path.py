@@ -115,6 +115,30 @@ def collect(files, none, warn):
     return sides
 
 
+PATHS = {(True, True): "DMA API and incoherent iommu-pages",
+         (True, False): "DMA API",
+         (False, True): "incoherent iommu-pages",
+         (False, False): "no DMA API or incoherent iommu-pages call"}
+
+
+def counted_path(mean):
+    """The path the per-call counters show, or None without counters."""
+    if not mean:
+        return None
+    dma = any(v > 0 for k, v in mean.items() if DMA_COUNTER.search(k))
+    pages = any(v > 0 for k, v in mean.items()
+                if IOMMU_PAGES_COUNTER.search(k) and not DMA_COUNTER.search(k))
+    return PATHS[(dma, pages)]
+
+
+def declared_path(context):
+    """The path a context field names ("dma-api", "iommu-pages-incoherent"), or None."""
+    vals = " ".join(str(v) for v in context.values()).lower()
+    dma = "dma" in vals
+    pages = "incoherent" in vals or "iommu-pages" in vals or "iommu_pages" in vals
+    return PATHS[(dma, pages)] if dma or pages else None
+
+
 def verdict(s):
     parts = []
     if s.registered_none and not s.rows:
@@ -123,18 +147,15 @@ def verdict(s):
     elif not s.rows:
         parts.append("no walk:noncoherent benchmark selected (FILTER)")
     mean = {k: sum(v) / len(v) for k, v in s.counters.items()}
-    dma = any(v > 0 for k, v in mean.items() if DMA_COUNTER.search(k))
-    pages = any(v > 0 for k, v in mean.items()
-                if IOMMU_PAGES_COUNTER.search(k) and not DMA_COUNTER.search(k))
-    if s.context:
-        parts.append(", ".join("%s: %s" % kv for kv in sorted(s.context.items())))
+    # What the binary counted wins over what its build declares.
+    path = counted_path(mean) or declared_path(s.context)
+    detail = [", ".join("%s: %s" % kv for kv in sorted(s.context.items()))] if s.context else []
     if mean:
-        path = {(True, True): "DMA API and incoherent iommu-pages",
-                (True, False): "DMA API",
-                (False, True): "incoherent iommu-pages",
-                (False, False): "no DMA API or incoherent iommu-pages call"}[(dma, pages)]
-        detail = ", ".join("%s %.3g" % (k, mean[k]) for k in sorted(mean))
-        parts.append("%s (per call: %s)" % (path, detail))
+        detail.append("per call: " + ", ".join("%s %.3g" % (k, mean[k]) for k in sorted(mean)))
+    if path:
+        parts.append("%s (%s)" % (path, "; ".join(detail)))
+    elif detail:
+        parts.append("; ".join(detail))
     if s.errors:
         msg, n = s.errors.most_common(1)[0]
         what = "could not run" if sum(s.errors.values()) == s.rows else "partly failed"

@@ -63,8 +63,21 @@ def test_context_field_is_shown_and_missing_counters_are_said(tmp_path, capsys):
     put(tmp_path, "buddy.B.r1.json", "k6.12", [row(NC % "k6.12")])
     assert wp.main([str(tmp_path)]) == 0
     a, b = lines(capsys)
-    assert "noncoherent_tables: incoherent iommu-pages" in a
+    assert "  incoherent iommu-pages (noncoherent_tables: incoherent iommu-pages)" in a
     assert "not reported by this build" in b
+
+
+def test_counters_win_over_the_declared_path(tmp_path, capsys):
+    put(tmp_path, "buddy.A.r1.json", "k7.0-base", [row(NC % "k7.0-base")],
+        noncoherent_tables="dma-api")
+    put(tmp_path, "buddy.B.r1.json", "k7.0-rework",
+        [row(NC % "k7.0-rework", dma_sync_single=3.0, iommu_pages_incoherent_start=1.0)],
+        noncoherent_tables="iommu-pages-incoherent")
+    assert wp.main([str(tmp_path)]) == 0
+    a, b = lines(capsys)
+    assert "  DMA API (noncoherent_tables: dma-api)" in a
+    assert "  DMA API and incoherent iommu-pages (noncoherent_tables: iommu-pages-incoherent; " \
+        "per call: dma_sync_single 3" in b
 
 
 def test_backends_that_cannot_serve_a_core_are_named(tmp_path, capsys):
