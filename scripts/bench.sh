@@ -57,7 +57,8 @@ why=$(${RUNNER:-} "$first" "$@" ${EXTRA_ARGS:-} --benchmark_list_tests=true 2>&1
 
 # ---------------------------------------------------------------- where
 host=$(hostname)
-# BENCH_COMMIT/BENCH_DIRTY: a build's own, where there is no .git (make dist).
+# BENCH_COMMIT/BENCH_DIRTY/BENCH_COMPILER: a build's own, where there is no
+# .git or compiler (a make dist tarball on a board).
 commit=${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo nogit)}
 dirty=${BENCH_DIRTY:-no}
 if [ -z "${BENCH_COMMIT:-}" ] && git status --porcelain --untracked-files=no 2>/dev/null | grep -q .; then
@@ -90,7 +91,7 @@ fi
 export BENCH_CTX_run_id="$run_id"
 export BENCH_CTX_commit="$commit"
 export BENCH_CTX_dirty="$dirty"
-export BENCH_CTX_compiler="$(first_line $cc --version)"
+export BENCH_CTX_compiler="${BENCH_COMPILER:-$(first_line $cc --version)}"
 export BENCH_CTX_cflags="${CFLAGS:-} ${SANITIZE:+-fsanitize=$SANITIZE}"
 export BENCH_CTX_cpu_governor="$governor"
 export BENCH_CTX_pinned_cpu="$pin"
