@@ -34,21 +34,35 @@ if [ -d bin ]; then
 	BENCH_COMMIT=$(sed -n 's/^commit: //p' VERSION)
 	BENCH_DIRTY=$(sed -n 's/^dirty: //p' VERSION)
 	export BENCH_COMMIT BENCH_DIRTY
-	export CC="$(sed -n 's/^compiler: //p' VERSION)"
+	BENCH_COMPILER=$(sed -n 's/^compiler: //p' VERSION)
+	CFLAGS=$(sed -n 's/^cflags: //p' VERSION)
+	export BENCH_COMPILER CFLAGS
 else
 	make --no-print-directory deps all ${KSRC:+KSRC=$KSRC} ||
 		lava_test_raise "io-pgtable-bench: the build on the board failed"
 	bins=$(ls build/*/${KSRC:+k*/}bench-* 2>/dev/null)
 fi
 [ -n "$bins" ] || lava_test_raise "io-pgtable-bench: no bench binary found"
+if [ -n "${BACKENDS:-}" ]; then
+	chosen=
+	for b in $bins; do
+		case " $BACKENDS " in *" ${b##*/bench-} "*) chosen="$chosen $b" ;; esac
+	done
+	[ -n "$chosen" ] || lava_test_raise "io-pgtable-bench: no binary for BACKENDS='$BACKENDS' among:" $bins
+	bins=$chosen
+fi
 echo "board-run: $(uname -m), $(nproc 2>/dev/null || echo '?') CPUs, binaries:" $bins
 [ -n "${EMULATOR:-}" ] && echo "board-run: emulated by $EMULATOR (times are emulator times)"
 
-# No python on a small rootfs: the summary table is then made on the host.
-command -v "${PYTHON:-python3}" >/dev/null 2>&1 || export PYTHON=true
+# No python3 with numpy on a small rootfs: the summary table is then made on the host,
+# where make lava-fetch loads every JSON file before it keeps the run.
+if ! "${PYTHON:-python3}" -c 'import numpy' >/dev/null 2>&1; then
+	echo "board-run: no python3 with numpy here: the results are checked and summed up on the host"
+	export PYTHON=true
+fi
 out=$(mktemp -d /tmp/iopgt-lava.XXXXXX)
 log=$out/bench.log
-PROFILE=${PROFILE:-quick} FILTER=${FILTER:-} BACKENDS=${BACKENDS:-} RESULTS=$out/results \
+PROFILE=${PROFILE:-quick} FILTER=${FILTER:-} RESULTS=$out/results \
 	sh scripts/bench.sh $bins >"$log" 2>&1
 rc=$?
 cat "$log"
@@ -61,7 +75,7 @@ for f in "$out"/results/*/*/*.json; do
 	[ -f "$f" ] || continue
 	awk -v backend="$(basename "$f" .json)" -v counters="$counters" '
 	function val(line) { sub(/^[^:]*: */, "", line); sub(/,$/, "", line); gsub(/"/, "", line); return line }
-	/^    {$/ { name = ""; type = ""; agg = ""; rt = ""; unit = ""; nc = 0; next }
+	/^    [{]$/ { name = ""; type = ""; agg = ""; rt = ""; unit = ""; nc = 0; next }
 	/^      "name": / { name = val($0); next }
 	/^      "run_type": / { type = val($0); next }
 	/^      "aggregate_name": / { agg = val($0); next }
@@ -72,7 +86,7 @@ for f in "$out"/results/*/*/*.json; do
 		if (k ~ counters) { ck[nc] = k; cv[nc++] = val($0) }
 		next
 	}
-	/^    },?$/ {
+	/^    [}],?$/ {
 		if (name == "") next
 		base = name; sub(/_(mean|median|stddev|cv)$/, "", base)
 		if (!(base in seen)) { seen[base] = 1; order[n++] = base; u[base] = unit

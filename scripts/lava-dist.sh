@@ -3,7 +3,7 @@
 # Pack built bench binaries into a tarball a board runs without building:
 # bin/bench-<backend>, lib/ with the shared libraries they need beyond
 # glibc (Google Benchmark, libstdc++, libgcc_s: a board's rootfs may have
-# other versions or none), scripts/bench.sh, lava/ (the LAVA test
+# other versions or none), scripts/bench.sh (and its Python checks), lava/ (the LAVA test
 # definition and lava/board-run.sh) and VERSION (commit, compiler, core).
 # The result is what a LAVA job's test definition fetches (DIST_URL=).
 # Usage: scripts/lava-dist.sh <out.tar.gz> <bench-binary>...   (make dist)
@@ -46,17 +46,20 @@ for bin in "$@"; do
 	done
 done
 
-cp scripts/bench.sh "$top/scripts/"
+# bench.sh and what it runs where the board has python3 with numpy.
+cp scripts/bench.sh scripts/check-results.py scripts/benchlib.py scripts/summary.py "$top/scripts/"
 cp -r lava/testdef lava/board-run.sh "$top/lava/"
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo nogit)
-dirty=no
-git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && dirty=yes
+# BENCH_COMMIT/BENCH_DIRTY as for scripts/bench.sh: a tree without .git.
+commit=${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo nogit)}
+dirty=${BENCH_DIRTY:-no}
+[ -n "${BENCH_COMMIT:-}" ] || ! git status --porcelain --untracked-files=no 2>/dev/null | grep -q . || dirty=yes
 {
 	echo "commit: $commit"
 	echo "dirty: $dirty"
 	echo "arch: ${ARCH:-$(uname -m)}"
 	echo "core: ${CORE:-own}"
 	echo "compiler: $(${CC:-cc} --version 2>/dev/null | head -n 1)"
+	echo "cflags: ${CFLAGS:-}"
 	echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } >"$top/VERSION"
 

@@ -361,15 +361,32 @@ def store(files, job, device, device_type, server, results_root, emulator=None):
             doc["context"]["run_id"] = run_id
             with open(os.path.join(tmp, backend + ".json"), "w") as f:
                 json.dump(doc, f, indent=2)
+        check_run(tmp, job)
         os.rename(tmp, dest)
     except OSError as e:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise LavaError("cannot write %s: %s" % (dest, e))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     print("lava: job %s on %s -> %s (%s)" % (job, device, dest, " ".join(sorted(docs))))
     summary = os.path.join(ROOT, "scripts", "summary.py")
     if os.path.exists(summary):
         subprocess.run([sys.executable, summary, dest])
     return dest
+
+
+def check_run(path, job):
+    """What the board could not check without Python: every file loads as
+    the other tools load it, and no benchmark reported an error."""
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    import benchlib
+    try:
+        run = benchlib.load_run(path)
+    except benchlib.BenchError as e:
+        raise LavaError("job %s: %s" % (job, str(e).replace(path + "/", "")))
+    errs = sorted(b.name for b in run.benches.values() if b.error)
+    if errs:
+        raise LavaError("job %s: %d benchmark(s) reported an error on the board, e.g. %s"
+                        % (job, len(errs), errs[0]))
 
 
 def emulator_of(device_type):
