@@ -130,8 +130,9 @@ git_tree() {	# $1 repository, $2 ref, $3 patches, $4 name or "", $5 directory
 	repo=$1 ref=$2 patches=$3 name=$4 dir=$5
 
 	[ -n "$ref" ] || die "GIT= needs REF=<tag|branch|commit>"
-	gitdir=$(git -C "$repo" rev-parse --absolute-git-dir 2>/dev/null) ||
-		die "$repo is not a git repository"
+	# The object store (a linked worktree's is its main repository's).
+	objects=$(cd "$repo" 2>/dev/null && o=$(git rev-parse --git-path objects 2>/dev/null) &&
+		cd "$o" && pwd) || die "$repo is not a git repository"
 	commit=$(git -C "$repo" rev-parse --verify --quiet --end-of-options "$ref^{commit}") ||
 		die "$repo has no commit '$ref' (not a tag, branch or commit there)"
 	phash=""
@@ -158,7 +159,12 @@ git_tree() {	# $1 repository, $2 ref, $3 patches, $4 name or "", $5 directory
 	tmp=$(mktemp -d "$dir/.ksrc.XXXXXX")
 	scratch=$tmp/scratch.git
 	git init -q --bare "$scratch"
-	echo "$gitdir/objects" >"$scratch/objects/info/alternates"
+	echo "$objects" >"$scratch/objects/info/alternates"
+	# A partial clone (--filter=blob:none) fetches the few blobs it lacks
+	# here, through its own promisor remote: the scratch repository can't.
+	for f in $required $optional; do
+		git -C "$repo" cat-file -e "$commit:$f" 2>/dev/null || true
+	done
 	git -C "$scratch" read-tree "$commit" 2>"$tmp/err" ||
 		die "$repo: can't read the tree of $ref: $(head -n 1 "$tmp/err")"
 	[ -z "$patches" ] || apply_patches

@@ -223,3 +223,18 @@ def test_bad_input_is_one_line_and_writes_nothing(repo, tmp_path, case):
     assert words in lines[0], lines[0]
     assert sorted(os.listdir(out)) == ["git-keep"], "half-written output left behind"
     assert (out / "git-keep" / "drivers/iommu/io-pgtable-arm.c").read_text() == before
+
+
+def test_linked_worktree_and_partial_clone(repo, tmp_path):
+    wt = tmp_path / "wt"
+    git(repo, "worktree", "add", "-q", str(wt), "series")
+    p = run("--git", wt, "--ref", "HEAD", "--name", "wt", "--outdir", tmp_path / "k")
+    assert p.returncode == 0, p.stderr
+    assert "reworked" in (tmp_path / "k/git-wt/drivers/iommu/io-pgtable-arm.c").read_text()
+    git(repo, "config", "uploadpack.allowFilter", "true")
+    blobless = tmp_path / "blobless"
+    subprocess.run(["git", "clone", "-q", "--no-checkout", "--filter=blob:none",
+                    "file://%s" % repo, str(blobless)], check=True, capture_output=True)
+    p = run("--git", blobless, "--ref", "origin/series", "--outdir", tmp_path / "k")
+    assert p.returncode == 0, p.stderr
+    assert "reworked" in (tmp_path / "k/git-origin-series/drivers/iommu/io-pgtable-arm.c").read_text()
