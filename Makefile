@@ -285,10 +285,9 @@ vm-kmod:
 	@$(if $(NO_DEPS),true,scripts/deps.sh --vm --kernel $(VM_KVER))
 	@$(MAKE) --no-print-directory kernel-source KVER=$(VM_KVER)
 	@$(MAKE) --no-print-directory kmod NO_DEPS=1
-	@$(VM_SUBMAKE) $(VM_TEST_BINS) $(VM_BENCH_BINS)
 	@env -u CC -u CXX -u CORE -u BIN -u RUNNER -u KVER $(MAKE) --no-print-directory ARCH=arm64 \
 		O=$(O)/vm KSRC=$(VM_KSRC) NO_DEPS=1 $(VM_KBENCH)
-	@scripts/vm-image.sh $(VM_DIR) $(VM_KVER) $(VM_ARTEFACTS) $(KMOD_KO) $(VM_KBENCH)
+	@scripts/vm-image.sh $(VM_DIR) $(VM_KVER) $(KMOD_KO) $(VM_KBENCH) scripts/kmod-run.sh
 	@scripts/vm-kmod.sh $(VM_DIR) $(VM_KBENCH)
 
 help:
