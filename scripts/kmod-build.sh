@@ -21,6 +21,8 @@ cross=
 [ "$(uname -m)" = aarch64 ] || cross="ARCH=arm64 CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}"
 nobtf=
 command -v pahole >/dev/null || nobtf="CONFIG_DEBUG_INFO_BTF_MODULES="
+# Not the suite's make's variables: O= (in MAKEFLAGS) means another thing to kbuild.
 # shellcheck disable=SC2086
-make -s -C "$kdir" M="$abs" $cross $nobtf modules
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CC -u CXX -u CFLAGS -u ARCH \
+	make -s -C "$kdir" M="$abs" $cross $nobtf modules
 echo "kmod-build: $out/iopgt_kmod.ko (against $kdir)"
