@@ -148,8 +148,8 @@ git_tree() {	# $1 repository, $2 ref, $3 patches, $4 name or "", $5 directory
 	[ -n "$name" ] || die "REF=$ref gives an empty tree name: pass NAME=<name>"
 	out=$dir/git-$name
 
-	# Up to date already? The stamp records commit and patches.
-	want="$commit${phash:+ patches $phash}"
+	# Up to date already? The stamp records commit, patches and file list.
+	want="$commit${phash:+ patches $phash} files $(echo $required $optional | cksum | cut -d' ' -f1)"
 	if [ -f "$out/.extracted" ] && [ "$(cat "$out/.extracted")" = "$want" ]; then
 		echo "kernel-source: $out is up to date ($ref = ${commit%${commit#????????????}})"
 		return 0

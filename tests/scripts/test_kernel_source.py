@@ -238,3 +238,16 @@ def test_linked_worktree_and_partial_clone(repo, tmp_path):
     p = run("--git", blobless, "--ref", "origin/series", "--outdir", tmp_path / "k")
     assert p.returncode == 0, p.stderr
     assert "reworked" in (tmp_path / "k/git-origin-series/drivers/iommu/io-pgtable-arm.c").read_text()
+
+
+def test_rerun_is_up_to_date_until_the_ref_moves(repo, tmp_path):
+    out = tmp_path / "k"
+    assert run("--git", repo, "--ref", "series", "--outdir", out).returncode == 0
+    p = run("--git", repo, "--ref", "series", "--outdir", out)
+    assert p.returncode == 0 and "is up to date" in p.stdout, p.stdout
+    git(repo, "checkout", "-q", "series")
+    write(repo, "drivers/iommu/io-pgtable.c", "/* moved on */\n")
+    git(repo, "commit", "-q", "-am", "more")
+    p = run("--git", repo, "--ref", "series", "--outdir", out)
+    assert p.returncode == 0 and "is up to date" not in p.stdout
+    assert (out / "git-series/drivers/iommu/io-pgtable.c").read_text() == "/* moved on */\n"
