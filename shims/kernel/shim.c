@@ -11,6 +11,9 @@
 #include <linux/slab.h>
 
 static unsigned long warn_count;
+static unsigned long warn_once_silenced;
+/* A WARN_ONCE site whose epoch equals this one has printed already. */
+static unsigned int warn_once_epoch = 1;
 static bool printk_quiet;
 
 void shim_printk_quiet(bool quiet)
@@ -33,18 +36,50 @@ int shim_printk(const char *level, const char *fmt, ...)
 	return n;
 }
 
+static void warn_print(const char *file, int line, const char *fmt, va_list ap)
+{
+	if (printk_quiet)
+		return;
+	fprintf(stderr, "WARNING: %s:%d: ", file, line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void shim_warn(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
 	__atomic_add_fetch(&warn_count, 1, __ATOMIC_RELAXED);
-	if (printk_quiet)
-		return;
-	fprintf(stderr, "WARNING: %s:%d: ", file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	warn_print(file, line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void shim_warn_once(unsigned int *site_epoch, const char *file, int line,
+		    const char *fmt, ...)
+{
+	unsigned int epoch = __atomic_load_n(&warn_once_epoch, __ATOMIC_RELAXED);
+	va_list ap;
+
+	__atomic_add_fetch(&warn_count, 1, __ATOMIC_RELAXED);
+	/* Exactly one caller per epoch swaps the site's flag: it prints. */
+	if (__atomic_exchange_n(site_epoch, epoch, __ATOMIC_RELAXED) == epoch) {
+		__atomic_add_fetch(&warn_once_silenced, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	va_start(ap, fmt);
+	warn_print(file, line, fmt, ap);
+	va_end(ap);
+}
+
+unsigned long shim_warn_once_silenced(void)
+{
+	return __atomic_load_n(&warn_once_silenced, __ATOMIC_RELAXED);
+}
+
+void shim_warn_once_reset(void)
+{
+	__atomic_add_fetch(&warn_once_epoch, 1, __ATOMIC_RELAXED);
 }
 
 void shim_bug(const char *file, int line, const char *cond)
