@@ -91,7 +91,10 @@ BIN		:= $(OUT)/$(CORE)
 KOBJ		:= $(BIN)/obj
 KGEN		:= $(KOBJ)/kfeatures.h
 KOWN_OBJS	:= $(patsubst src/pgtable/%.c,$(KOBJ)/own/%.o,$(wildcard src/pgtable/*.c))
-CORE_OBJS	:= $(KOBJ)/io-pgtable-arm.o $(KOBJ)/io-pgtable.o $(KOBJ)/kcore.o $(KOWN_OBJS)
+# A tree whose selftest has a file of its own (an initcall, or KUnit since
+# 6.19: shims/kernel/kunit) builds it too.
+KSELFTEST_OBJ	:= $(if $(wildcard $(KSRC)/drivers/iommu/io-pgtable-arm-selftests.c),$(KOBJ)/io-pgtable-arm-selftests.o)
+CORE_OBJS	:= $(KOBJ)/io-pgtable-arm.o $(KOBJ)/io-pgtable.o $(KSELFTEST_OBJ) $(KOBJ)/kcore.o $(KOWN_OBJS)
 KCPPFLAGS	:= -Ishims/kernel -I$(KOBJ) -MMD -MP -DCONFIG_IOMMU_IO_PGTABLE_LPAE=1 \
 		   -DCONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST=1 \
 		   -include shims/kernel/kver/kcompat.h \
@@ -343,15 +346,18 @@ $(OBJ)/%.o: %.cc
 
 ifneq ($(KSRC),)
 # Regenerated on every run, replaced only when it changes (another tree,
-# edited sources): the kernel objects depend on it.
+# edited sources): the kernel objects depend on it. A header the shims lack
+# stops the build here, in one line; kernel-cc.sh does the same for the
+# first name the compiler does not know.
 $(KGEN): FORCE
 	@mkdir -p $(@D)
+	@scripts/kernel-version.sh --check $(KSRC)
 	@scripts/kernel-version.sh --features $(KSRC) >$@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 $(KOBJ)/%.o: $(KSRC)/drivers/iommu/%.c $(KGEN)
 	@mkdir -p $(@D)
-	$(CC) $(KCPPFLAGS) $(ALL_CFLAGS) $(KCFLAGS) -c $< -o $@
+	scripts/kernel-cc.sh $(CC) $(KCPPFLAGS) $(ALL_CFLAGS) $(KCFLAGS) -c $< -o $@
 
 $(KOBJ)/kcore.o: shims/kernel/kver/kcore.c $(KGEN)
 	@mkdir -p $(@D)

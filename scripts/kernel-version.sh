@@ -11,16 +11,27 @@
 #                size), order (6.12 iommu-pages by order), page (6.1 page
 #                allocator); selects shims/kernel/kver/pages-<api>.h
 #   --features   a C header of KCORE_* defines (name, version, one 0/1 per
-#                feature of shims/kernel/kcore.h) for the build directory
+#                feature of shims/kernel/kcore.h, the selftest's kind, how
+#                non-coherent tables are handled) for the build directory
+#   --selftest   the kernel selftest's kind: kunit (a KUnit suite in
+#                io-pgtable-arm-selftests.c), initcall (that file as an
+#                initcall), in-file (in io-pgtable-arm.c), or none
+#   --noncoherent  how tables reach a non-coherent walker:
+#                iommu-pages-incoherent (iommu_pages_start_incoherent), or
+#                dma-api (dma_map_single + dma_sync_single_for_device)
+#   --check      one line naming the first header the tree's files include
+#                that neither shims/kernel nor the tree provides; exit 1
 set -eu
 
 mode=short
 case "${1:-}" in
---full|--core|--pages-api|--features) mode=${1#--}; shift ;;
+--full|--core|--pages-api|--features|--selftest|--noncoherent|--check) mode=${1#--}; shift ;;
 esac
-ksrc=${1:?usage: kernel-version.sh [--full|--core|--pages-api|--features] <ksrc>}
+ksrc=${1:?usage: kernel-version.sh [--full|--core|--pages-api|--features|--selftest|--noncoherent|--check] <ksrc>}
 mk="$ksrc/Makefile"
 arm="$ksrc/drivers/iommu/io-pgtable-arm.c"
+selftests="$ksrc/drivers/iommu/io-pgtable-arm-selftests.c"
+shims="$(dirname "$0")/../shims/kernel"
 [ -f "$mk" ] || { echo "kernel-version: no $mk" >&2; exit 1; }
 
 var() {	# the value of "NAME = value" among the Makefile's first lines
@@ -48,7 +59,55 @@ pages_api() {
 	fi
 }
 
+selftest_kind() {
+	if [ -f "$selftests" ]; then
+		if grep -Eq 'kunit_test_suites?[[:space:]]*\(' "$selftests"; then
+			echo kunit
+		else
+			echo initcall
+		fi
+	elif grep -q 'CONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST' "$arm"; then
+		echo in-file
+	else
+		echo none
+	fi
+}
+
+noncoherent() {
+	if grep -Eq 'iommu_pages_start_incoherent[[:space:]]*\(' "$arm"; then
+		echo iommu-pages-incoherent
+	else
+		echo dma-api
+	fi
+}
+
+# The files of the tree the build compiles: io-pgtable-arm.c, io-pgtable.c
+# and the selftest file when there is one.
+sources() {
+	echo "$arm" "$ksrc/drivers/iommu/io-pgtable.c"
+	[ ! -f "$selftests" ] || echo "$selftests"
+}
+
+# Every #include of the compiled files must be served: <x> by shims/kernel
+# (the tree's include/ is never on the path), "x" by the tree's directory
+# or the shims. The first that is not ends the build with one line.
+check() {
+	for f in $(sources); do
+		grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' "$f" |
+		sed -E 's/^([0-9]+):[^<"]*[<"]([^>"]+)[>"].*/\1 \2/' |
+		while read -r line hdr; do
+			[ -f "$shims/$hdr" ] && continue
+			[ -f "$(dirname "$f")/$hdr" ] && continue
+			echo "kernel-version: $f:$line: includes <$hdr>, which shims/kernel does not provide (add a shim for it)"
+			exit 1
+		done || exit 1
+	done
+}
+
 case $mode in
+check) check ;;
+selftest) selftest_kind ;;
+noncoherent) noncoherent ;;
 short) echo "$v.$p" ;;
 core) echo "$core" ;;
 full) echo "$v.$p.${s:-0}$e" ;;
@@ -75,7 +134,10 @@ features)
 #define KCORE_HAS_PGTABLE_WALK	$(has '\.pgtable_walk[[:space:]]*=')
 #define KCORE_HAS_SPLIT_BLOCK	$(has 'arm_lpae_split_blk_unmap')
 #define KCORE_HAS_ADD_PAGE_ALL	$(has 'else if \(!iommu_iotlb_gather_queued\(gather\)\)' | tr 01 10)
-#define KCORE_HAS_SELFTEST	$(has 'CONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST')
+#define KCORE_SELFTEST_KIND	"$(selftest_kind)"
+#define KCORE_HAS_SELFTEST	$([ "$(selftest_kind)" = none ] && echo 0 || echo 1)
+#define KCORE_NONCOHERENT_TABLES	"$(noncoherent)"
+#define KCORE_HAS_INCOHERENT_PAGES	$([ "$(noncoherent)" = iommu-pages-incoherent ] && echo 1 || echo 0)
 EOT
 	;;
 esac

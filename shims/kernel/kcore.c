@@ -21,6 +21,7 @@ static const char *const feature_names[CORE_F_NR] = {
 	[CORE_F_ADD_PAGE_ALL]	= "add_page_all",
 	[CORE_F_SELFTEST]	= "selftest",
 	[CORE_F_STATS]		= "stats",
+	[CORE_F_INCOHERENT_PAGES] = "incoherent_pages",
 };
 
 __attribute__((weak)) const char *pgtable_core_name(void)
@@ -45,6 +46,17 @@ __attribute__((weak)) bool pgtable_core_has(enum pgtable_core_feature f)
 	default:
 		return true;
 	}
+}
+
+__attribute__((weak)) const char *pgtable_core_selftest_kind(void)
+{
+	return "none";
+}
+
+/* The own core allocates as the iommu-pages rework does. */
+__attribute__((weak)) const char *pgtable_core_noncoherent_tables(void)
+{
+	return "iommu-pages-incoherent";
 }
 
 const char *pgtable_core_feature_name(enum pgtable_core_feature f)

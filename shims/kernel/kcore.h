@@ -49,6 +49,12 @@ enum pgtable_core_feature {
 	CORE_F_SELFTEST,
 	/* The suite's core counters (PTE writes...) count this core's work. */
 	CORE_F_STATS,
+	/*
+	 * Tables for a non-coherent walker go through iommu-pages
+	 * (iommu_pages_start_incoherent/_free_incoherent: the iommu-pages
+	 * rework); without it, through the DMA API (dma_map_single).
+	 */
+	CORE_F_INCOHERENT_PAGES,
 	CORE_F_NR,
 };
 
@@ -68,6 +74,17 @@ static inline bool pgtable_core_is_own(void)
 
 	return n[0] == 'o' && n[1] == 'w' && n[2] == 'n' && !n[3];
 }
+/*
+ * The kernel selftest this core carries: "none", "in-file" (an initcall
+ * in io-pgtable-arm.c), "initcall" (io-pgtable-arm-selftests.c) or
+ * "kunit" (that file as a KUnit suite).
+ */
+const char *pgtable_core_selftest_kind(void);
+/*
+ * How its non-coherent tables reach the walker when no cfg->alloc is
+ * given: "iommu-pages-incoherent" or "dma-api" (see CORE_F_INCOHERENT_PAGES).
+ */
+const char *pgtable_core_noncoherent_tables(void);
 /* The feature's name ("cfg_alloc"...), for messages and result context. */
 const char *pgtable_core_feature_name(enum pgtable_core_feature f);
 

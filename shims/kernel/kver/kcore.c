@@ -21,6 +21,7 @@ static const bool has[CORE_F_NR] = {
 	[CORE_F_ADD_PAGE_ALL]	= KCORE_HAS_ADD_PAGE_ALL,
 	[CORE_F_SELFTEST]	= KCORE_HAS_SELFTEST,
 	[CORE_F_STATS]		= false,	/* src/pgtable counts its own work only */
+	[CORE_F_INCOHERENT_PAGES] = KCORE_HAS_INCOHERENT_PAGES,
 };
 
 const char *pgtable_core_name(void)
@@ -31,6 +32,16 @@ const char *pgtable_core_name(void)
 const char *pgtable_core_version(void)
 {
 	return KCORE_VERSION;
+}
+
+const char *pgtable_core_selftest_kind(void)
+{
+	return KCORE_SELFTEST_KIND;
+}
+
+const char *pgtable_core_noncoherent_tables(void)
+{
+	return KCORE_NONCOHERENT_TABLES;
 }
 
 bool pgtable_core_has(enum pgtable_core_feature f)

@@ -36,6 +36,9 @@ struct shim_initcall *shim_initcall_first(void);
 #define device_initcall(fn)	__shim_initcall(fn, "device")
 #define late_initcall(fn)	__shim_initcall(fn, "late")
 #define module_init(fn)		__shim_initcall(fn, "module")
+/* Nothing is ever unloaded: the exit function is referenced, never run. */
+#define module_exit(fn) \
+	static void (*const __shim_exit_##fn)(void) __attribute__((__unused__)) = fn
 
 #ifndef __initconst
 #define __initconst

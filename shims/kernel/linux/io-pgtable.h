@@ -14,6 +14,7 @@
 #include <linux/gfp.h>
 #include <linux/iommu.h>
 #include <linux/kernel.h>
+#include <linux/sizes.h>	/* the kernel's arrives through <linux/iommu.h> */
 
 enum io_pgtable_fmt {
 	ARM_32_LPAE_S1,
@@ -183,5 +184,7 @@ extern struct io_pgtable_init_fns io_pgtable_arm_32_lpae_s2_init_fns;
 extern struct io_pgtable_init_fns io_pgtable_arm_64_lpae_s1_init_fns;
 extern struct io_pgtable_init_fns io_pgtable_arm_64_lpae_s2_init_fns;
 extern struct io_pgtable_init_fns io_pgtable_arm_mali_lpae_init_fns;
+/* 5.15 to 6.0 define Apple DART in io-pgtable-arm.c; later, its own file. */
+extern struct io_pgtable_init_fns io_pgtable_apple_dart_init_fns;
 
 #endif

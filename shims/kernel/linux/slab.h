@@ -17,4 +17,27 @@ void kfree(const void *p);
 #define kvzalloc			kzalloc
 #define kvfree				kfree
 
+/*
+ * The typed allocators of newer kernels: kmalloc_obj(*p) or
+ * kmalloc_obj(type), an optional gfp defaulting to GFP_KERNEL; the _objs
+ * forms take a count, the _flex forms a flexible array member and its count.
+ */
+#define __shim_pick_gfp(dflt, gfp, ...)	gfp
+#define default_gfp(...)	__shim_pick_gfp(0, ##__VA_ARGS__, GFP_KERNEL)
+#define __shim_alloc_objs(fn, obj, n, gfp) \
+	((__typeof__(obj) *)fn(sizeof(obj) * (n), gfp))
+#define __shim_alloc_flex(fn, obj, fam, n, gfp) \
+	((__typeof__(obj) *)fn(offsetof(__typeof__(obj), fam) + \
+			       sizeof(((__typeof__(obj) *)0)->fam[0]) * (n), gfp))
+#define kmalloc_obj(obj, ...)	__shim_alloc_objs(kmalloc, obj, 1, default_gfp(__VA_ARGS__))
+#define kzalloc_obj(obj, ...)	__shim_alloc_objs(kzalloc, obj, 1, default_gfp(__VA_ARGS__))
+#define kmalloc_objs(obj, n, ...) \
+	__shim_alloc_objs(kmalloc, obj, n, default_gfp(__VA_ARGS__))
+#define kzalloc_objs(obj, n, ...) \
+	__shim_alloc_objs(kzalloc, obj, n, default_gfp(__VA_ARGS__))
+#define kmalloc_flex(obj, fam, n, ...) \
+	__shim_alloc_flex(kmalloc, obj, fam, n, default_gfp(__VA_ARGS__))
+#define kzalloc_flex(obj, fam, n, ...) \
+	__shim_alloc_flex(kzalloc, obj, fam, n, default_gfp(__VA_ARGS__))
+
 #endif
