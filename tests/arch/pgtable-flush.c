@@ -215,6 +215,9 @@ static void check_granule(size_t granule)
 		SKIP(skip_why);
 	check_fresh_map(granule, 7, 1);
 	check_fresh_map(granule, 3, 16);
+	/* Runs whose last PTE starts a new line: 9 from 0, 2 from 7. */
+	check_fresh_map(granule, 0, 9);
+	check_fresh_map(granule, 7, 2);
 	check_fresh_map(granule, 0, 16);
 	check_fresh_map(granule, 0, 512);
 	check_fresh_map(granule, 5, 512);
