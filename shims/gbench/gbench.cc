@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
@@ -294,6 +295,13 @@ static bool out_written(benchmark::BenchmarkReporter *r)
 	       reporter_written<benchmark::ConsoleReporter>(r);
 }
 
+static bool is_regular(const char *path)
+{
+	struct stat st;
+
+	return !lstat(path, &st) && S_ISREG(st.st_mode);
+}
+
 /* The exit status of a finished run; frees @file. */
 static int run_status(const char *prog, size_t ran,
 		      benchmark::BenchmarkReporter *file, const std::string &out)
@@ -302,8 +310,9 @@ static int run_status(const char *prog, size_t ran,
 	unsigned long errors = gb_errors.load();
 
 	delete file;
-	/* Nothing half-written is left behind under the name asked for. */
-	if (!out.empty() && (!ran || !written))
+	/* Nothing half-written is left behind under the name asked for
+	 * (a regular file only: never /dev/full or a pipe). */
+	if (!out.empty() && (!ran || !written) && is_regular(out.c_str()))
 		unlink(out.c_str());
 	if (!ran) {
 		/* A bad regex or one that matches nothing: the library said which. */
