@@ -118,6 +118,14 @@ struct lpae_pgtable {
 	lpae_pte leaf3_type;	/* type of a level-3 leaf: PAGE, or BLOCK on Mali */
 	lpae_pte *pgd;
 	long held_bytes;	/* atomic: table bytes currently allocated */
+
+	/*
+	 * The geometry above per level, worked out once (init_level_geometry())
+	 * rather than multiplied out on every level of every map and unmap.
+	 */
+	u8 shift[LPAE_MAX_LEVELS];	/* log2 of a block at each level */
+	u32 idx_mask[LPAE_MAX_LEVELS];	/* entries - 1 at each level */
+	s8 level_of_shift[BITS_PER_LONG]; /* level of a 1 << n block, or -1 */
 };
 
 static __thread struct pgtable_stats lpae_stats;
@@ -129,7 +137,7 @@ static __thread struct pgtable_stats lpae_stats;
 
 static inline int lvl_shift(const struct lpae_pgtable *d, int lvl)
 {
-	return d->pg_shift + (LPAE_LAST_LEVEL - lvl) * d->bits_per_level;
+	return d->shift[lvl];
 }
 
 static inline u64 block_size(const struct lpae_pgtable *d, int lvl)
@@ -150,7 +158,7 @@ static inline unsigned int lvl_entries(const struct lpae_pgtable *d, int lvl)
 static inline unsigned int lvl_idx(const struct lpae_pgtable *d,
 				   unsigned long iova, int lvl)
 {
-	return (iova >> lvl_shift(d, lvl)) & (lvl_entries(d, lvl) - 1);
+	return (iova >> d->shift[lvl]) & d->idx_mask[lvl];
 }
 
 static inline size_t granule(const struct lpae_pgtable *d)
@@ -591,12 +599,9 @@ static int do_map(struct lpae_pgtable *d, lpae_pte *table, int lvl,
 /* The level whose block size is @size, or -1. */
 static int size_to_level(const struct lpae_pgtable *d, size_t size)
 {
-	int lvl;
-
-	for (lvl = d->start_level; lvl < LPAE_MAX_LEVELS; lvl++)
-		if (block_size(d, lvl) == size)
-			return lvl;
-	return -1;
+	if (!size || (size & (size - 1)))
+		return -1;
+	return d->level_of_shift[__builtin_ctzl(size)];
 }
 
 /* Is @iova inside the input range (the top 2^ias bytes with TTBR1)? */
@@ -947,9 +952,25 @@ static unsigned int tg_encoding(size_t gran, bool tg1)
 }
 
 /* The pgd: its entries, but at least @min_bytes (and 64, see alloc_table()). */
+/* Once start_level and pgd_bits are final: the per-level tables of struct lpae_pgtable. */
+static void init_level_geometry(struct lpae_pgtable *d)
+{
+	int lvl, i;
+
+	for (i = 0; i < BITS_PER_LONG; i++)
+		d->level_of_shift[i] = -1;
+	for (lvl = 0; lvl < LPAE_MAX_LEVELS; lvl++) {
+		d->shift[lvl] = d->pg_shift + (LPAE_LAST_LEVEL - lvl) * d->bits_per_level;
+		d->idx_mask[lvl] = (1U << lvl_bits(d, lvl)) - 1;
+		if (lvl >= d->start_level && d->shift[lvl] < BITS_PER_LONG)
+			d->level_of_shift[d->shift[lvl]] = lvl;
+	}
+}
+
 static int alloc_pgd(struct lpae_pgtable *d, struct io_pgtable_cfg *cfg,
 		     void *cookie, size_t min_bytes)
 {
+	init_level_geometry(d);
 	d->pgd_bytes = max_t(size_t, sizeof(lpae_pte) << d->pgd_bits, min_bytes);
 	d->pgd = alloc_table(d, d->pgd_bytes, GFP_KERNEL, cfg, cookie);
 	if (!d->pgd)
