@@ -127,7 +127,7 @@ PROFILE		?= quick
 
 # ------------------------------------------------------------------ targets
 .PHONY: all bench test deps help clean compare history plot report perf \
-	fuzz soak memcheck kernel-source compare-kernels test-bins \
+	fuzz soak memcheck mutate kernel-source compare-kernels test-bins \
 	dist lava-job lava-submit lava-fetch lava-parse lava-run vm-image vm vm-test vm-bench \
 	kmod bench-kmod vm-kmod
 .DEFAULT_GOAL	:= all
@@ -174,6 +174,11 @@ perf: deps
 
 fuzz:
 	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
+
+# Deliberate bugs, one at a time, in a scratch copy with its own O=: the fast
+# tests must catch each (tests/mutate/mutations; MUTATIONS=id,id for some).
+mutate:
+	@$(PYTHON) tests/mutate/mutate.py $(if $(MUTATIONS),--only $(MUTATIONS))
 
 soak: $(TEST_BINS)
 	@scripts/soak.sh $(or $(SECONDS),60) $(TEST_BINS)
@@ -302,10 +307,11 @@ help:
 	@echo '  deps             install missing Debian packages (NO_DEPS=1 skips)'
 	@echo '  compare          A=<run> B=<run>, or RUN=<run> BY=backend|core [THRESHOLD=5 TIME=cpu FILTER=]'
 	@echo '  history          METRIC=<name> [FILTER=]: a metric across runs, change points'
-	@echo '  plot             RUN=<run> [FILTER=]: PNG and SVG plots into <run>/plots/ (default: newest run)'
+	@echo '  plot             RUN=<run> [FILTER=]: PNG and SVG into <run>/plots/ (a committed run: build/views/)'
 	@echo '  report           RUN=<run> [BASELINE=<run> FILTER= TIME=cpu]: one self-contained HTML report'
 	@echo '  perf             FILTER=<regex> BACKEND=<b>: perf record/report/stat of one benchmark'
 	@echo '  fuzz             libFuzzer against the reference model (FUZZ_SECONDS=60)'
+	@echo '  mutate           each bug in tests/mutate/mutations, in a scratch copy: killed or survived, a score'
 	@echo '  soak             SECONDS=N of map/unmap cycles per backend, memory over time'
 	@echo '  memcheck         valgrind memcheck on a short bench run of every backend'
 	@echo '  kernel-source    KVER=6.12|6.1: unpack Debian linux-source-<ver> into build/kernel/<ver>'
@@ -329,6 +335,7 @@ help:
 	@echo '  clean            remove $(O)/'
 	@echo 'Variables: ARCH=arm64 CROSS_COMPILE= O=<dir> KSRC=<linux tree> SANITIZE=1|thread CC= CXX='
 	@echo '           BENCH_MAP_DELAY_NS=<n> (a known map slowdown, built apart) TEST_ARGS=--quick'
+	@echo '           BENCH_CORRUPT_PTE=1 (benchmarks verifying one wrongly mapped page, built apart)'
 
 clean:
 	rm -rf $(O)
