@@ -63,7 +63,12 @@ ALL_CXXFLAGS	:= -std=c++17 $(WARN) -pthread $(SANFLAGS) $(CXXFLAGS)
 # Includes are rooted: "alloc/backend.h", "gbench/gbench.h", and under tests/
 # "harness.h", "lib/pt.h"; <linux/...> comes from the kernel shims.
 CPPFLAGS	+= -Ishims/kernel -Isrc -Ishims -MMD -MP
-LDLIBS		:= -pthread $(SANFLAGS)
+# Every call that makes a table visible to a non-coherent walker goes through
+# a counting wrapper (shims/kernel/noncoherent.c), whichever core makes it.
+NONCOHERENT_CALLS := dma_map_single dma_unmap_single dma_sync_single_for_device \
+		   iommu_pages_start_incoherent iommu_pages_flush_incoherent \
+		   iommu_pages_free_incoherent
+LDLIBS		:= -pthread $(SANFLAGS) $(NONCOHERENT_CALLS:%=-Wl,--wrap=%)
 BENCH_LDLIBS	:= -lbenchmark $(LDLIBS)
 
 # The page-table core: the suite's own, or a kernel tree's with KSRC=.
