@@ -11,7 +11,7 @@ set -u
 die() { echo "kmod-run: $*" >&2; exit 1; }
 [ $# -ge 3 ] || die "usage: kmod-run.sh <iopgt_kmod.ko> <bench-binary> <outdir> [filter]"
 ko=$1 bin=$2 outdir=$3
-filter=${4:-'^(map|unmap)/[^/]+/s[12]-(4k/pgsize:4k|16k/pgsize:16k|64k/pgsize:64k)/count:(1|512)/pattern:seq/(tables:cold/)?walk:coherent$|^cmp/'}
+filter=${4:-'^(map|unmap)/[^/]+/s[12]-(4k/pgsize:4k|16k/pgsize:16k|64k/pgsize:64k)/count:(1|512)/pattern:seq/(tables:cold/)?walk:coherent$|^cmp/[^/]+/s1-4k/op:(map|unmap)/size:[^/]+$'}
 [ "$(id -u)" = 0 ] || die "needs root: insmod and debugfs (run it with sudo)"
 [ -f "$ko" ] || die "$ko: no such module (make kmod)"
 [ -x "$bin" ] || die "$bin: no such binary"
@@ -21,7 +21,8 @@ grep -q " $dbg debugfs " /proc/mounts || mount -t debugfs debugfs $dbg || die "c
 mkdir -p "$outdir" || die "cannot create $outdir"
 
 echo "kmod-run: user space: $bin, filter '$filter'"
-"$bin" --benchmark_filter="$filter" --benchmark_min_time=0.02 \
+# One repetition a row: the kernel runs each row once, for its iterations.
+"$bin" --profile=quick --benchmark_filter="$filter" --benchmark_min_time=0.02 \
 	--benchmark_out="$outdir/.$backend.json.tmp" --benchmark_out_format=json >/dev/null ||
 	die "$bin failed (its JSON, if any: $outdir/.$backend.json.tmp)"
 mv "$outdir/.$backend.json.tmp" "$outdir/$backend.json"
