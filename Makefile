@@ -236,17 +236,18 @@ lava-parse:
 # initramfs under $(VM_DIR), booted by qemu-system-aarch64 -M virt,iommu=smmuv3.
 VM_KVER		?= 6.12
 VM_DIR		:= $(O)/vm/arm64
-VM_BENCH_BINS	:= $(BACKENDS:%=$(VM_DIR)/bench-%)
-VM_TEST_BINS	:= $(BACKENDS:%=$(VM_DIR)/test-%)
-# The arm64 build is a make of its own: this one's CC, CORE, BIN are the host's.
+# The arm64 binaries are make ARCH=arm64's (shared with make test ARCH=arm64),
+# built by a make of its own: this one's CC, CORE, BIN are the host's.
+VM_BENCH_BINS	:= $(BACKENDS:%=$(O)/arm64/bench-%)
+VM_TEST_BINS	:= $(BACKENDS:%=$(O)/arm64/test-%)
 VM_SUBMAKE	:= env -u CC -u CXX -u CORE -u BIN -u RUNNER -u KSRC -u KVER \
-		   $(MAKE) --no-print-directory ARCH=arm64 O=$(O)/vm KSRC= NO_DEPS=1
+		   $(MAKE) --no-print-directory ARCH=arm64 O=$(O) KSRC= NO_DEPS=1
 # The in-kernel twin (kmod/): built against KDIR, the VM kernel's headers
 # unless given; checked against a user-space build of that kernel's source.
 KMOD_OUT	:= $(O)/kmod
 KMOD_KO		:= $(KMOD_OUT)/iopgt_kmod.ko
 VM_KSRC		:= $(O)/kernel/$(VM_KVER)
-VM_KBENCH	:= $(VM_DIR)/k$(VM_KVER)/bench-drvcache
+VM_KBENCH	:= $(O)/arm64/k$(VM_KVER)/bench-drvcache
 VM_ARTEFACTS	= $(VM_BENCH_BINS) $(VM_TEST_BINS) $(wildcard $(KMOD_KO) $(VM_KBENCH)) scripts/kmod-run.sh
 VM_HEADERS	= $(VM_DIR)/root/usr/src/linux-headers-$$(cat $(VM_DIR)/krelease)
 
@@ -299,7 +300,7 @@ vm-kmod:
 	@$(MAKE) --no-print-directory kernel-source KVER=$(VM_KVER)
 	@$(MAKE) --no-print-directory kmod NO_DEPS=1
 	@env -u CC -u CXX -u CORE -u BIN -u RUNNER -u KVER $(MAKE) --no-print-directory ARCH=arm64 \
-		O=$(O)/vm KSRC=$(VM_KSRC) NO_DEPS=1 $(VM_KBENCH)
+		O=$(O) KSRC=$(VM_KSRC) NO_DEPS=1 $(VM_KBENCH)
 	@scripts/vm-image.sh $(VM_DIR) $(VM_KVER) $(KMOD_KO) $(VM_KBENCH) scripts/kmod-run.sh
 	@scripts/vm-kmod.sh $(VM_DIR) $(VM_KBENCH)
 
