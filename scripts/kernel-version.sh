@@ -19,6 +19,7 @@
 #   --noncoherent  how tables reach a non-coherent walker:
 #                iommu-pages-incoherent (iommu_pages_start_incoherent), or
 #                dma-api (dma_map_single + dma_sync_single_for_device)
+#                (PTE syncs: see pte_sync below)
 #   --check      one line naming the first header the tree's files include
 #                that neither shims/kernel nor the tree provides; exit 1
 set -eu
@@ -81,6 +82,17 @@ noncoherent() {
 	fi
 }
 
+# How PTE writes reach a non-coherent walker: the posted rework still
+# syncs them with dma_sync_single_for_device(); the own core cleans with
+# iommu_pages_flush_incoherent().
+pte_sync() {
+	if grep -Eq 'iommu_pages_flush_incoherent[[:space:]]*\(' "$arm"; then
+		echo iommu-pages-flush
+	else
+		echo dma-sync
+	fi
+}
+
 # The files of the tree the build compiles: io-pgtable-arm.c, io-pgtable.c
 # and the selftest file when there is one.
 sources() {
@@ -138,6 +150,7 @@ features)
 #define KCORE_HAS_SELFTEST	$([ "$(selftest_kind)" = none ] && echo 0 || echo 1)
 #define KCORE_NONCOHERENT_TABLES	"$(noncoherent)"
 #define KCORE_HAS_INCOHERENT_PAGES	$([ "$(noncoherent)" = iommu-pages-incoherent ] && echo 1 || echo 0)
+#define KCORE_NONCOHERENT_PTE_SYNC	"$(pte_sync)"
 EOT
 	;;
 esac

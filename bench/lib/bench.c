@@ -183,6 +183,7 @@ void bench_counters_begin(struct bench_counters *c, struct bench_domain *bd)
 	if (pgtable_stats_reset)
 		pgtable_stats_reset();
 	backend_stats(&c->alloc);
+	noncoherent_counts_get(&c->nc);
 }
 
 void bench_counters_end(struct bench_counters *c, struct bench_domain *bd)
@@ -190,6 +191,7 @@ void bench_counters_end(struct bench_counters *c, struct bench_domain *bd)
 	struct alloc_stats now;
 
 	backend_stats(&now);
+	noncoherent_counts_since(&c->nc, &c->nc);
 	c->alloc.allocs = now.allocs - c->alloc.allocs;
 	c->alloc.frees = now.frees - c->alloc.frees;
 	c->alloc.failures = now.failures - c->alloc.failures;
@@ -233,6 +235,12 @@ void bench_counters_add(struct bench_counters *sum,
 	sum->tlb.cmds += d->tlb.cmds;
 	sum->tlb.inv_bytes += d->tlb.inv_bytes;
 	sum->pte_writes += d->pte_writes;
+	sum->nc.dma_maps += d->nc.dma_maps;
+	sum->nc.dma_unmaps += d->nc.dma_unmaps;
+	sum->nc.dma_syncs += d->nc.dma_syncs;
+	sum->nc.incoherent_starts += d->nc.incoherent_starts;
+	sum->nc.incoherent_flushes += d->nc.incoherent_flushes;
+	sum->nc.incoherent_frees += d->nc.incoherent_frees;
 	sum->have_pte_writes |= d->have_pte_writes;
 }
 
@@ -256,6 +264,10 @@ void bench_counters_report(struct gb_state *st, const struct bench_counters *c,
 	per_call(st, "tlb_add_page", c->tlb.add_page, calls);
 	per_call(st, "tlb_flush_walk", c->tlb.flush_walk, calls);
 	per_call(st, "tlb_syncs", c->tlb.sync, calls);
+	per_call(st, "dma_maps", c->nc.dma_maps, calls);
+	per_call(st, "dma_syncs", c->nc.dma_syncs, calls);
+	per_call(st, "incoherent_starts", c->nc.incoherent_starts, calls);
+	per_call(st, "incoherent_flushes", c->nc.incoherent_flushes, calls);
 }
 
 u64 bench_now_ns(void)

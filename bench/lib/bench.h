@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <linux/io-pgtable.h>
 #include <linux/types.h>
+#include <noncoherent.h>
 #include "gbench/gbench.h"
 #include "alloc/backend.h"
 #include "arch/cache.h"
@@ -82,7 +83,9 @@ bool bench_quick(void);
  * resets this thread's cache counters and the domain's TLB counters),
  * end() takes the difference, report() sets them per call on @st:
  * pte_writes (if the core counts them), tables_alloc, tables_freed,
- * pgtable_bytes (held at end), cache_lines, barriers, tlb_cmds, tlb_syncs.
+ * pgtable_bytes (held at end), cache_lines, barriers, tlb_cmds, tlb_syncs,
+ * and the non-coherent path's calls: dma_maps, dma_syncs (DMA API),
+ * incoherent_starts, incoherent_flushes (iommu-pages).
  */
 struct bench_counters {
 	struct alloc_stats alloc;
@@ -90,6 +93,7 @@ struct bench_counters {
 	struct tlb_counters tlb;
 	u64 pte_writes;
 	bool have_pte_writes;
+	struct noncoherent_counts nc;	/* how tables reached a non-coherent walker */
 };
 void bench_counters_begin(struct bench_counters *c, struct bench_domain *bd);
 void bench_counters_end(struct bench_counters *c, struct bench_domain *bd);

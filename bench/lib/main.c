@@ -61,6 +61,9 @@ static void context_from_binary(void)
 	gb_add_context("cpu_caches", ci->caches[0] ? ci->caches : "unknown");
 	gb_add_context("cache_maintenance", arch_cache_describe());
 	gb_add_context("profile", bench_profile());
+	/* Per row: dma_maps, dma_syncs, incoherent_starts, incoherent_flushes. */
+	gb_add_context("noncoherent_tables", pgtable_core_noncoherent_tables());
+	gb_add_context("noncoherent_pte_sync", pgtable_core_noncoherent_pte_sync());
 	if (BENCH_MAP_DELAY_NS)
 		gb_add_context("injected_map_delay_ns", __stringify(BENCH_MAP_DELAY_NS));
 }

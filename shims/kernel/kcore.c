@@ -59,6 +59,11 @@ __attribute__((weak)) const char *pgtable_core_noncoherent_tables(void)
 	return "iommu-pages-incoherent";
 }
 
+__attribute__((weak)) const char *pgtable_core_noncoherent_pte_sync(void)
+{
+	return "iommu-pages-flush";
+}
+
 const char *pgtable_core_feature_name(enum pgtable_core_feature f)
 {
 	return f < CORE_F_NR && feature_names[f] ? feature_names[f] : "?";

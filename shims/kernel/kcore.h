@@ -85,6 +85,12 @@ const char *pgtable_core_selftest_kind(void);
  * given: "iommu-pages-incoherent" or "dma-api" (see CORE_F_INCOHERENT_PAGES).
  */
 const char *pgtable_core_noncoherent_tables(void);
+/*
+ * How its PTE writes reach a non-coherent walker without cfg->alloc:
+ * "dma-sync" (dma_sync_single_for_device, every tree up to the posted
+ * rework included) or "iommu-pages-flush" (iommu_pages_flush_incoherent).
+ */
+const char *pgtable_core_noncoherent_pte_sync(void);
 /* The feature's name ("cfg_alloc"...), for messages and result context. */
 const char *pgtable_core_feature_name(enum pgtable_core_feature f);
 

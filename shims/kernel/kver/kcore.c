@@ -44,6 +44,11 @@ const char *pgtable_core_noncoherent_tables(void)
 	return KCORE_NONCOHERENT_TABLES;
 }
 
+const char *pgtable_core_noncoherent_pte_sync(void)
+{
+	return KCORE_NONCOHERENT_PTE_SYNC;
+}
+
 bool pgtable_core_has(enum pgtable_core_feature f)
 {
 	return f < CORE_F_NR && has[f];
