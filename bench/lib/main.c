@@ -72,6 +72,9 @@ static void context_from_binary(void)
  * argv with the profile's flags right after argv[0], so that the user's
  * own --benchmark_* flags, parsed later, override them.
  */
+/* It lives as long as the process: reachable, for LeakSanitizer, after main(). */
+static char **volatile kept_argv;
+
 static char **argv_with_profile(int *argc, char **argv)
 {
 	const char *flags[BENCH_PROFILE_MAX_FLAGS];
@@ -80,6 +83,7 @@ static char **argv_with_profile(int *argc, char **argv)
 
 	if (!out)
 		abort();
+	kept_argv = out;
 	out[0] = argv[0];
 	for (i = 0; i < n; i++)
 		out[1 + i] = (char *)flags[i];

@@ -80,8 +80,34 @@ void gb_set_hooks(const struct gb_hooks *h)
 
 /* ------------------------------------------------------------ registration */
 
+/*
+ * Every registered argument, reachable from a plain global for the whole
+ * run. Google Benchmark's registry (which holds them through the lambdas)
+ * is a static object destroyed at exit before LeakSanitizer looks, so
+ * without this every sanitized bench binary reported its registrations as
+ * leaks and exited 1. Never freed, never destroyed: they live as long as
+ * the process, as registrations do.
+ */
+static void **gb_kept_args;
+static size_t gb_nr_kept, gb_kept_cap;
+
+static void gb_keep_arg(void *arg)
+{
+	if (gb_nr_kept == gb_kept_cap) {
+		size_t cap = gb_kept_cap ? 2 * gb_kept_cap : 256;
+		void **p = static_cast<void **>(realloc(gb_kept_args, cap * sizeof(*p)));
+
+		if (!p)
+			abort();
+		gb_kept_args = p;
+		gb_kept_cap = cap;
+	}
+	gb_kept_args[gb_nr_kept++] = arg;
+}
+
 struct gb_bench *gb_register(const char *name, gb_fn fn, void *arg)
 {
+	gb_keep_arg(arg);
 	auto *b = benchmark::RegisterBenchmark(name,
 		[fn, arg](benchmark::State &st) {
 			struct gb_state s = { &st, 0, false, false };
