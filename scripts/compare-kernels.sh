@@ -23,7 +23,7 @@
 #
 # Environment: ROUNDS (default 5), BACKENDS (default: every backend),
 # FILTER (benchmark regex; default: S1 4K map/unmap of 1 and 512 pages and
-# 2M blocks, coherent and non-coherent walker), MIN_TIME (default 0.05 s per
+# 2M blocks, cold and warm tables, coherent and non-coherent walker), MIN_TIME (default 0.05 s per
 # benchmark), THRESHOLD (percent, default 5), GIT, O, ARCH, RUNNER, PYTHON,
 # RESULTS, PIN_CPU (a CPU number, or "none").
 set -eu
@@ -39,7 +39,7 @@ GIT=${GIT:-}
 ROUNDS=${ROUNDS:-5}
 MIN_TIME=${MIN_TIME:-0.05}
 PYTHON=${PYTHON:-/usr/bin/python3}
-FILTER=${FILTER:-'^(map|unmap)/[^/]+/s1-4k/pgsize:(4k|2m)/count:(1|512)/pattern:seq/(tables:warm/)?walk:(coherent|noncoherent)$'}
+FILTER=${FILTER:-'^(map|unmap)/[^/]+/s1-4k/pgsize:(4k|2m)/count:(1|512)/pattern:seq/(tables:(cold|warm)/)?walk:(coherent|noncoherent)$'}
 case $ROUNDS in ''|*[!0-9]*|0) die "ROUNDS=$ROUNDS: want a positive number" ;; esac
 
 # A side's kernel tree: "" for own, the directory itself, or the git ref
@@ -84,9 +84,8 @@ else
 	oa=$O ob=$O
 fi
 
-# make exports BACKENDS (every src/alloc backend) to this script.
-backends=${BACKENDS:-$(ls "$here/../src/alloc/"*.c | sed 's|.*/||; s|\.c$||' |
-	grep -vx -e common -e buddy-core)}
+# make exports BACKENDS to this script; the list itself is the Makefile's.
+backends=${BACKENDS:-$(make -s --no-print-directory -C "$here/.." KSRC= list-backends)}
 arch=${ARCH:-$(uname -m | sed 's/aarch64/arm64/')}
 
 echo "compare-kernels: A: $(describe "$A" "$ta"), core $ca"

@@ -115,28 +115,42 @@ def collect(files, none, warn):
     return sides
 
 
-PATHS = {(True, True): "DMA API and incoherent iommu-pages",
-         (True, False): "DMA API",
-         (False, True): "incoherent iommu-pages",
-         (False, False): "no DMA API or incoherent iommu-pages call"}
+# A counter's role: a new table made visible (dma_map_single,
+# iommu_pages_start_incoherent) or a PTE range cleaned (dma_sync_*,
+# iommu_pages_flush_incoherent); other walker counters (unmaps, frees) only
+# show in the details.
+TABLE_COUNTER = re.compile(r"map|start", re.I)
+SYNC_COUNTER = re.compile(r"sync|flush", re.I)
+
+
+def via(dma, pages):
+    return {(True, True): "DMA API and incoherent iommu-pages",
+            (True, False): "DMA API",
+            (False, True): "incoherent iommu-pages",
+            (False, False): "none counted"}[(dma, pages)]
 
 
 def counted_path(mean):
-    """The path the per-call counters show, or None without counters."""
+    """What the per-call counters show, or None without counters."""
     if not mean:
         return None
-    dma = any(v > 0 for k, v in mean.items() if DMA_COUNTER.search(k))
-    pages = any(v > 0 for k, v in mean.items()
-                if IOMMU_PAGES_COUNTER.search(k) and not DMA_COUNTER.search(k))
-    return PATHS[(dma, pages)]
+
+    def used(role):
+        hits = [k for k, v in mean.items() if v > 0 and role.search(k)]
+        return (any(DMA_COUNTER.search(k) for k in hits),
+                any(IOMMU_PAGES_COUNTER.search(k) and not DMA_COUNTER.search(k)
+                    for k in hits))
+    return "tables: %s, PTE syncs: %s" % (via(*used(TABLE_COUNTER)),
+                                          via(*used(SYNC_COUNTER)))
 
 
 def declared_path(context):
-    """The path a context field names ("dma-api", "iommu-pages-incoherent"), or None."""
+    """The path the context fields name (noncoherent_tables: dma-api or
+    iommu-pages-incoherent...), or None."""
     vals = " ".join(str(v) for v in context.values()).lower()
     dma = "dma" in vals
     pages = "incoherent" in vals or "iommu-pages" in vals or "iommu_pages" in vals
-    return PATHS[(dma, pages)] if dma or pages else None
+    return "declared: %s" % via(dma, pages) if dma or pages else None
 
 
 def verdict(s):

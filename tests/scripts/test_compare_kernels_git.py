@@ -101,5 +101,16 @@ def test_the_rework_moves_tables_from_the_dma_api_to_iommu_pages(compared):
     lines = walker_lines(compared)
     base, rework = lines[("A", "buddy")][1], lines[("B", "buddy")][1]
     assert "not reported" not in base and "not reported" not in rework, (base, rework)
-    assert base.startswith("DMA API"), base
-    assert "incoherent iommu-pages" in rework, rework
+    assert base.startswith("tables: DMA API, PTE syncs: DMA API"), base
+    # The posted patch moves the tables only: PTE syncs stay on the DMA API.
+    assert rework.startswith("tables: incoherent iommu-pages, PTE syncs: DMA API"), rework
+
+
+def test_hyp_serves_the_reworks_tables_but_not_its_pte_syncs(compared):
+    lines = walker_lines(compared)
+    base, rework = lines[("A", "hyp")][1], lines[("B", "hyp")][1]
+    assert not base.startswith("tables: DMA API, PTE syncs"), \
+        "hyp has no DMA API: base cannot have made a table there: " + base
+    assert "dma_map_single" in base, base
+    assert rework.startswith("tables: incoherent iommu-pages, PTE syncs: DMA API"), rework
+    assert "WARNs: dma_sync_single_for_device" in rework, rework

@@ -39,22 +39,26 @@ def lines(capsys):
 
 def test_dma_api_and_incoherent_iommu_pages_are_told_apart(tmp_path, capsys):
     put(tmp_path, "buddy.A.r1.json", "k7.0-base",
-        [row(CO % "k7.0-base", dma_map_single=0.0),
-         row(NC % "k7.0-base", dma_map_single=1.0, dma_sync_single=3.0,
-             iommu_pages_incoherent_start=0.0)])
+        [row(CO % "k7.0-base", dma_maps=0.0),
+         row(NC % "k7.0-base", dma_maps=1.0, dma_syncs=3.0, incoherent_starts=0.0,
+             incoherent_flushes=0.0)])
     put(tmp_path, "buddy.B.r1.json", "k7.0-rework",
-        [row(NC % "k7.0-rework", dma_map_single=0.0, dma_sync_single=3.0,
-             iommu_pages_incoherent_start=1.0)])
+        [row(NC % "k7.0-rework", dma_maps=0.0, dma_syncs=3.0, incoherent_starts=1.0,
+             incoherent_flushes=0.0)])
     put(tmp_path, "libc.B.r1.json", "k7.0-rework",
-        [row(NC % "k7.0-rework", dma_map_single=0.0, iommu_pages_incoherent_start=1.0)])
+        [row(NC % "k7.0-rework", dma_maps=0.0, dma_syncs=0.0, incoherent_starts=1.0,
+             incoherent_flushes=2.0)])
     assert wp.main([str(tmp_path)]) == 0
     out = lines(capsys)
     assert len(out) == 3
     a, b, c = out
-    assert "A k7.0-base" in a and "buddy" in a and "  DMA API (" in a
-    assert "dma_map_single 1" in a
-    assert "B k7.0-rework" in b and "DMA API and incoherent iommu-pages" in b
-    assert "libc" in c and "  incoherent iommu-pages (" in c
+    assert "A k7.0-base" in a and "buddy" in a
+    assert "  tables: DMA API, PTE syncs: DMA API (" in a
+    assert "dma_maps 1" in a
+    assert "B k7.0-rework" in b
+    assert "  tables: incoherent iommu-pages, PTE syncs: DMA API (" in b
+    assert "libc" in c
+    assert "  tables: incoherent iommu-pages, PTE syncs: incoherent iommu-pages (" in c
 
 
 def test_context_field_is_shown_and_missing_counters_are_said(tmp_path, capsys):
@@ -63,7 +67,7 @@ def test_context_field_is_shown_and_missing_counters_are_said(tmp_path, capsys):
     put(tmp_path, "buddy.B.r1.json", "k6.12", [row(NC % "k6.12")])
     assert wp.main([str(tmp_path)]) == 0
     a, b = lines(capsys)
-    assert "  incoherent iommu-pages (noncoherent_tables: incoherent iommu-pages)" in a
+    assert "  declared: incoherent iommu-pages (noncoherent_tables: incoherent iommu-pages)" in a
     assert "not reported by this build" in b
 
 
@@ -71,13 +75,13 @@ def test_counters_win_over_the_declared_path(tmp_path, capsys):
     put(tmp_path, "buddy.A.r1.json", "k7.0-base", [row(NC % "k7.0-base")],
         noncoherent_tables="dma-api")
     put(tmp_path, "buddy.B.r1.json", "k7.0-rework",
-        [row(NC % "k7.0-rework", dma_sync_single=3.0, iommu_pages_incoherent_start=1.0)],
+        [row(NC % "k7.0-rework", dma_syncs=3.0, incoherent_starts=1.0)],
         noncoherent_tables="iommu-pages-incoherent")
     assert wp.main([str(tmp_path)]) == 0
     a, b = lines(capsys)
-    assert "  DMA API (noncoherent_tables: dma-api)" in a
-    assert "  DMA API and incoherent iommu-pages (noncoherent_tables: iommu-pages-incoherent; " \
-        "per call: dma_sync_single 3" in b
+    assert "  declared: DMA API (noncoherent_tables: dma-api)" in a
+    assert "  tables: incoherent iommu-pages, PTE syncs: DMA API " \
+        "(noncoherent_tables: iommu-pages-incoherent; per call: dma_syncs 3" in b
 
 
 def test_backends_that_cannot_serve_a_core_are_named(tmp_path, capsys):
