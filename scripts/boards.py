@@ -142,10 +142,10 @@ def table(header, rows):
         "".join("<tr>%s</tr>" % "".join("<td>%s</td>" % esc(v) for v in r) for r in rows))
 
 
-def render(runs, pattern=None):
+def render(runs, pattern=None, plotdir=None):
     keys = common_keys(runs)
     with tempfile.TemporaryDirectory() as tmp:
-        files = [f for f in plot_boards(runs, tmp, keys) if f.endswith(".png")]
+        files = [f for f in plot_boards(runs, plotdir or tmp, keys) if f.endswith(".png")]
         figs = []
         for f in files:
             with open(f, "rb") as fh:
@@ -183,15 +183,18 @@ def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("runs", nargs="+", help="results/<board>/<run-id>/, one per board")
     ap.add_argument("--out", default=None,
-                    help="output file (default build/views/boards-<n>.html)")
+                    help="output file (default build/views/boards-<boards>.html); "
+                         "the figures go to plots/ beside it")
     ap.add_argument("--filter", help="only benchmarks matching REGEX")
     args = ap.parse_args(argv)
     if len(args.runs) < 2:
         raise bl.BenchError("a report across boards needs two runs or more")
     runs = load_boards(args.runs, args.filter)
-    page, diffs = render(runs, args.filter)
     out = args.out or os.path.join("build", "views", "boards-%s.html" % "-".join(
         re.sub(r"\W+", "_", board(r)) for r in runs))
+    # The figures also as files (PNG, SVG), for a README or a mail.
+    plotdir = os.path.join(os.path.dirname(os.path.abspath(out)), "plots")
+    page, diffs = render(runs, args.filter, plotdir)
     bl.write_atomic(out, page)
     print("wrote %s (%d KiB): %d boards, %d counter difference(s)"
           % (out, len(page) // 1024, len(runs), len(diffs)))

@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 import yaml
 
@@ -259,7 +260,18 @@ def log_entries(text):
     list, lava-run's stdout the same entries without the "- " (one YAML
     flow mapping a line), as lava-server stores them."""
     if text.lstrip().startswith("{"):
-        text = "".join("- " + line + "\n" for line in text.splitlines() if line.strip())
+        entries, rest = [], []
+        for n, line in enumerate(text.splitlines()):
+            if not line.strip():
+                continue
+            try:	# most lines are JSON; YAML (slow) only for the others
+                entries.append((n, json.loads(line)))
+            except ValueError:
+                rest.append((n, line))
+        if rest:
+            more = log_entries("".join("- %s\n" % l for _, l in rest))
+            entries += zip((n for n, _ in rest), more)
+        return [e for _, e in sorted(entries, key=lambda x: x[0])]
     try:
         entries = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
@@ -316,7 +328,7 @@ def decode(head, lines):
     backend, digest = head
     try:
         raw = gzip.decompress(base64.b64decode("".join(lines), validate=True))
-    except (ValueError, OSError, EOFError):
+    except (ValueError, OSError, EOFError, zlib.error):
         raise LavaError("the JSON of %s is corrupt in the log (base64/gzip)" % backend)
     if hashlib.sha256(raw).hexdigest() != digest:
         raise LavaError("the JSON of %s is corrupt in the log (sha256 differs)" % backend)

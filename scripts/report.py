@@ -2,6 +2,7 @@
 """One self-contained HTML report of a run, attachable to a mail.
 
   report.py [--baseline RUN] [--out FILE] [--svg] <run-dir|file>
+  report.py [--out FILE] <run> <run>...   one run per board: scripts/boards.py
 
 The page holds the run's context and caveats, the summary table (ns per
 page, a column per backend, fastest marked), the backend comparison with
@@ -193,9 +194,10 @@ def render(run, baseline=None, svg=False, rundir=None, history_root=None, thr=0.
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("run", nargs="?",
+    ap.add_argument("run", nargs="*",
                     help="results/<host>/<run-id>/ or one JSON file "
-                         "(default: the newest run under results/<host>/)")
+                         "(default: the newest run under results/<host>/); "
+                         "several runs, one per board: a report across boards (boards.py)")
     ap.add_argument("--baseline", help="also compare against this run (A)")
     ap.add_argument("--out", help="output file (default <run>/report.html)")
     ap.add_argument("--svg", action="store_true", help="inline SVG instead of PNG")
@@ -204,7 +206,14 @@ def main(argv):
                     help="compare wall-clock (default) or CPU time")
     ap.add_argument("--filter", help="only benchmarks matching REGEX")
     args = ap.parse_args(argv)
-    args.run = args.run or bl.latest_runs(1)[0]
+    if len(args.run) > 1:
+        if args.baseline:
+            raise bl.BenchError("a report across boards takes no --baseline "
+                                "(use make compare A= B= for two runs)")
+        import boards
+        return boards.main(args.run + (["--out", args.out] if args.out else []) +
+                           (["--filter", args.filter] if args.filter else []))
+    args.run = args.run[0] if args.run else bl.latest_runs(1)[0]
     run = bl.filter_run(bl.load_run(args.run), args.filter)
     baseline = bl.load_run(args.baseline) if args.baseline else None
     isdir = os.path.isdir(args.run)
