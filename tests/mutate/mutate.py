@@ -135,14 +135,18 @@ class Runner:
             if rc == "timeout":
                 return False, "timed out after %d s (a hang)" % self.timeout
             # A filter that selects nothing must not pass for a test that ran.
-            if not re.search(r"^(not )?ok ", out, re.M) and \
-                    not re.search(r"^[1-9][0-9]* passed", out, re.M):
+            tally = re.search(r"^([0-9]+) passed, ([0-9]+) failed", out, re.M)
+            ran = re.search(r"^(not )?ok ", out, re.M) or \
+                (tally and int(tally.group(1)) + int(tally.group(2)) > 0)
+            if not ran:
                 return False, "no test ran (%s)" % " ".join(args)
             return rc == 0, "exit %s" % rc
         rc, out = self.sh([PY, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"] +
                           list(args), max(self.timeout, 600))
         if rc == 5:
             return False, "pytest selected no test (%s)" % " ".join(args)
+        if rc == 0 and not re.search(r"\b[1-9][0-9]* passed", out):
+            return False, "every selected test skipped (%s)" % " ".join(args)
         return rc == 0, "timed out" if rc == "timeout" else "exit %s" % rc
 
 
@@ -168,8 +172,8 @@ def main(argv):
     ap.add_argument("--only", default="", help="comma-separated mutation ids")
     ap.add_argument("--head", action="store_true",
                     help="mutate the last commit instead of the work tree")
-    ap.add_argument("--timeout", type=int, default=60,
-                    help="seconds per C test command (default 60)")
+    ap.add_argument("--timeout", type=int, default=20,
+                    help="seconds per C test command: a hang is a kill (default 20)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch tree")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)

@@ -191,13 +191,18 @@ def test_bench_sh_keeps_only_complete_json(tmp_path, rows, ok):
 
 
 def test_views_of_a_committed_run_go_elsewhere(tmp_path):
-    committed = os.path.join(ROOT, "results")
-    tracked = subprocess.run(["git", "-C", ROOT, "ls-files", "results"],
-                             capture_output=True, text=True).stdout.split()
-    if not tracked:
-        pytest.skip("no committed results in this checkout")
-    rundir = os.path.dirname(os.path.join(ROOT, tracked[0]))
-    assert bl.committed(rundir)
-    view = bl.view_dir(rundir, "plots")
-    assert not os.path.abspath(view).startswith(os.path.abspath(committed) + os.sep)
-    assert bl.view_dir(str(tmp_path), "plots") == os.path.join(str(tmp_path), "plots")
+    repo = tmp_path / "repo"
+    rundir = repo / "results" / "host" / "20260101T000000Z-abc"
+    rundir.mkdir(parents=True)
+    (rundir / "libc.json").write_text("{}")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(git[:3] + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "."], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "run"], check=True)
+    assert bl.committed(str(rundir))
+    view = bl.view_dir(str(rundir), "plots")
+    assert not os.path.abspath(view).startswith(str(repo) + os.sep), view
+    assert view.endswith(os.path.join("host", "20260101T000000Z-abc", "plots"))
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    assert bl.view_dir(str(fresh), "plots") == os.path.join(str(fresh), "plots")
