@@ -192,7 +192,12 @@ def main(argv):
         scratch_copy(tree, args.head)
         r = Runner(tree, args.timeout, args.verbose)
         print("mutate: scratch tree %s, %d mutation(s)" % (tree, len(muts)))
-        cmds = sorted({run for m in muts for run in m.runs})
+        cmds = sorted({run for m in muts for run in m.runs if run[0] == "c"})
+        # The pytest files whole, once: a superset of every -k selection.
+        pyfiles = sorted({a for m in muts for k, args in m.runs if k == "py"
+                          for a in args if a.endswith(".py")})
+        if pyfiles:
+            cmds.append(("py", tuple(pyfiles)))
         for kind, targs in cmds:
             ok, why = r.run(kind, targs)
             if not ok:
