@@ -721,10 +721,8 @@ static size_t lpae_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 			/*
 			 * As mainline: no block splitting, the caller must
 			 * unmap it whole, and it WARNs even under NO_WARN.
-			 * Mainline WARN_ONCEs; here every refusal WARNs, so
-			 * that each one can be counted.
 			 */
-			WARN(1, "io-pgtable: partial unmap of a %#llx block at %#lx",
+			WARN_ONCE(1, "io-pgtable: partial unmap of a %#llx block at %#lx",
 			     (unsigned long long)block_size(d, lvl), iova);
 			return 0;
 		}

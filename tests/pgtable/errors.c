@@ -264,14 +264,10 @@ static void unmap_nothing(enum io_pgtable_fmt fmt, size_t gran, unsigned long qu
 		pt_sum_of(&pd, &after);
 		CHECK(same_tables(&before, &after));
 		/*
-		 * A refused partial unmap WARNs even under NO_WARN. Mainline
-		 * WARN_ONCEs (once per call site and run: an earlier test
-		 * may have spent it); the own core WARNs every time.
+		 * A refused partial unmap WARNs even under NO_WARN (a
+		 * WARN_ONCE: printed once, counted every time).
 		 */
-		if (pgtable_core_is_own())
-			CHECK_EQ(shim_warn_count() - warns, 2);
-		else
-			CHECK(shim_warn_count() - warns <= 2);
+		CHECK_EQ(shim_warn_count() - warns, 2);
 		CHECK_EQ_HEX(pt_phys(&pd, block + page), page);
 	}
 

@@ -584,8 +584,8 @@ TEST(pgtable_quirk_outer_wbwa)
 			    .quirks = IO_PGTABLE_QUIRK_ARM_OUTER_WBWA };
 	struct pt_domain pd;
 
-	if (!pt_noncoherent_ok())
-		SKIP(PT_NONCOHERENT_WHY);
+	if (pt_noncoherent_why())
+		SKIP(pt_noncoherent_why());
 	/* Only meaningful for a walker that isn't coherent: refused otherwise. */
 	CHECK(pt_domain_init(&pd, &c) != 0);
 	c.noncoherent = true;

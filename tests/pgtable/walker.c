@@ -84,8 +84,8 @@ TEST(pgtable_noncoherent_cleans_caches)
 
 	if (!arch_cache_supported())
 		SKIP("no cache maintenance on this architecture");
-	if (!pt_noncoherent_ok())
-		SKIP(PT_NONCOHERENT_WHY);
+	if (pt_noncoherent_why())
+		SKIP(pt_noncoherent_why());
 	for (nc = 0; nc < 2; nc++) {
 		c.noncoherent = nc;
 		REQUIRE(pt_domain_init(&pd, &c) == 0);
@@ -228,8 +228,8 @@ TEST(pgtable_concurrent_table_install)
 	int round, i, nc;
 
 	for (nc = 0; nc < 2; nc++) {
-		if (nc && !pt_noncoherent_ok())
-			SKIP(PT_NONCOHERENT_WHY " (the coherent half ran)");
+		if (nc && pt_noncoherent_why())
+			SKIP(pt_noncoherent_why());	/* the coherent half ran */
 		c.noncoherent = nc;
 		for (round = 0; round < 8; round++) {
 			struct pt_domain pd;
