@@ -14,9 +14,19 @@
  * descriptors.
  *
  * Where a kernel version differs from the own core (which follows current
- * mainline) on purpose, the operation is not replayed but counted, and the
- * test says which version and why; a separate test checks each side of
- * such a difference against what its version promises.
+ * mainline) on purpose, the operation or configuration is not replayed but
+ * checked to be exactly that difference, counted, and named with its rule;
+ * whether a tree has it is decided by what the tree does (its probed
+ * features, or asking its core), never by its version number: a partial
+ * unmap of a block is split (6.1, 6.12) where mainline refuses; a freed
+ * table gets flush_walk only (6.1); stage-2 initial tables are concatenated
+ * wherever a level-0 start has at most 16 entries (6.12 and older) where
+ * mainline concatenates only where the architecture makes it mandatory.
+ * Partial-block unmaps that both cores refuse are compared like any call
+ * and left out of the work ratio. A separate test checks each side of the
+ * split difference against what its version promises. On a backend
+ * without a DMA API a non-coherent walker is skipped, with the reason,
+ * for a tree that needs the DMA API for it.
  *
  * In a binary with only the own core (no KSRC) there is nothing to compare:
  * the tests are skipped. TEST_SEED varies the sequences; --quick shortens;
@@ -34,6 +44,7 @@
 #include <linux/sizes.h>
 #include "iommu-pages.h"
 #include "harness.h"
+#include "pgtable/common.h"
 
 /* The own core, renamed by the Makefile in KSRC builds; absent otherwise. */
 struct io_pgtable_ops *own_alloc_io_pgtable_ops(enum io_pgtable_fmt fmt,
@@ -86,6 +97,8 @@ struct diff_stats {
 	unsigned long ops;		/* replayed on both cores */
 	unsigned long done;		/* of which did all they were asked */
 	unsigned long partial_block;	/* intended difference, not replayed */
+	unsigned long partial_refused;	/* replayed: both cores refuse, no work */
+	unsigned long concat_cfgs;	/* S2 configurations, intended difference */
 	unsigned long skipped_by_env;	/* KDIFF_SKIP: known, not intended */
 	unsigned long table_then_leaf;	/* intended difference, not replayed */
 	unsigned long table_add_page;	/* intended: see CORE_F_ADD_PAGE_ALL */
@@ -434,9 +447,9 @@ static void rnd_op(struct op *op, const size_t *sizes, int nsizes, unsigned int 
 }
 
 /*
- * A known, intended difference that must not be replayed: unmapping part
- * of a block. 6.1 and 6.12 split the block into a next-level table;
- * mainline (and so the own core) WARNs and unmaps nothing.
+ * An unmap of part of a block. 6.1 and 6.12 split the block into a
+ * next-level table (an intended difference, not replayed); mainline and
+ * the own core WARN and unmap nothing (replayed: both must refuse alike).
  */
 static bool partial_block_unmap(struct side *o, const struct diff_cfg *dc,
 				const struct geom *g, const struct op *op)
@@ -444,8 +457,6 @@ static bool partial_block_unmap(struct side *o, const struct diff_cfg *dc,
 	unsigned long iova;
 	int lvl;
 
-	if (!pgtable_core_has(CORE_F_SPLIT_BLOCK))	/* the own core never splits */
-		return false;
 	for (iova = op->iova; iova < op->iova + op->pgcount * op->pgsize;
 	     iova += op->pgsize) {
 		u64 pte = leaf_at(o, dc->fmt, g, iova, &lvl);
@@ -697,42 +708,6 @@ static void side_cfg(struct side *s, const struct diff_cfg *dc, const char *name
 }
 
 /*
- * Can this backend DMA-map a table? 6.1 and 6.12 need it for non-coherent
- * walkers (mainline uses iommu_pages_start_incoherent instead); a backend
- * without a DMA API (the hypervisor carve-out) cannot serve them.
- */
-static bool backend_dma_maps(void)
-{
-	struct io_pgtable_cfg cfg = { 0 };
-	unsigned long before = shim_warn_count();
-	dma_addr_t dma;
-	bool ok;
-	void *t;
-
-	/* A table from wherever this backend hands them out. */
-	backend_setup_cfg(&cfg);
-	t = cfg.alloc ? cfg.alloc(NULL, SZ_4K, GFP_KERNEL) :
-			iommu_alloc_pages_node_sz(NUMA_NO_NODE, GFP_KERNEL, SZ_4K);
-	if (!t)
-		return false;
-	shim_printk_quiet(true);
-	dma = dma_map_single(&diff_dev, t, SZ_4K, DMA_TO_DEVICE);
-	ok = !dma_mapping_error(&diff_dev, dma) && dma == virt_to_phys(t);
-	if (!dma_mapping_error(&diff_dev, dma))
-		dma_unmap_single(&diff_dev, dma, SZ_4K, DMA_TO_DEVICE);
-	/* Left quiet: the caller is, and the harness restores it per test. */
-	if (cfg.free)
-		cfg.free(NULL, t, SZ_4K);
-	else
-		iommu_free_pages(t);
-	if (!ok)	/* such a backend WARNs on purpose: not the cores' doing */
-		shim_warn_reset();
-	else if (shim_warn_count() != before)
-		ok = false;
-	return ok;
-}
-
-/*
  * Why this backend can't serve this kernel core at all, or NULL. A backend
  * that hands out tables only through cfg->alloc (a driver's pool) has
  * nothing to offer a core without cfg->alloc (6.1): no 6.1 driver could
@@ -755,6 +730,53 @@ static const char *fmt_name(enum io_pgtable_fmt fmt)
 	case ARM_64_LPAE_S2: return "s2";
 	default: return "mali";
 	}
+}
+
+/*
+ * The stage-2 walk a core that concatenates optionally builds: a level-0
+ * start of at most 16 entries becomes that many level-1 tables.
+ */
+static void optional_concat_geom(const struct diff_cfg *dc, int gshift, int *start,
+				 int *pgd_entries)
+{
+	int stride = gshift - 3, va_bits = dc->ias - gshift;
+	int levels = DIV_ROUND_UP(va_bits, stride);
+	int bits = va_bits - stride * (levels - 1);
+
+	*start = MAX_LEVELS - levels;
+	if (*start == 0 && bits <= 4) {
+		*start = 1;
+		bits += stride;
+	}
+	*pgd_entries = 1 << bits;
+}
+
+/*
+ * An intended difference, checked and not replayed: a kernel that
+ * concatenates stage-2 initial tables wherever a level-0 start has at most
+ * 16 entries (6.12 and older) builds another walk than the own core, which
+ * concatenates only where the architecture makes it mandatory (mainline's
+ * arm_lpae_concat_mandatory). True when the kernel's walk is exactly the
+ * former and everything else in the configuration agrees.
+ */
+static bool concat_difference(const struct side *k, const struct side *o,
+			      const struct diff_cfg *dc)
+{
+	struct io_pgtable_cfg kc = k->cfg;
+	struct geom kg, og;
+	int start, entries;
+	char a[160], b[160];
+
+	if (dc->fmt != ARM_64_LPAE_S2 || geom_from_cfg(dc->fmt, &k->cfg, &kg) ||
+	    geom_from_cfg(dc->fmt, &o->cfg, &og) || kg.start == og.start)
+		return false;
+	optional_concat_geom(dc, kg.gshift, &start, &entries);
+	if (kg.start != start || kg.pgd_entries != entries)
+		return false;
+	kc.arm_lpae_s2_cfg.vtcr.sl = o->cfg.arm_lpae_s2_cfg.vtcr.sl;
+	tcr_str(a, sizeof(a), &kc, dc->fmt);
+	tcr_str(b, sizeof(b), &o->cfg, dc->fmt);
+	return kc.pgsize_bitmap == o->cfg.pgsize_bitmap && !strcmp(a, b);
 }
 
 /*
@@ -781,9 +803,9 @@ static bool diff_one(const struct diff_cfg *dc, int nops, struct diff_stats *st,
 		test_fail(__FILE__, __LINE__, "backend_prepare failed");
 		return false;
 	}
-	if (!dc->coherent && !pgtable_core_has(CORE_F_IOMMU_PAGES_SZ) &&
-	    !backend_dma_maps()) {
-		*why = "non-coherent walkers need the DMA API in this kernel; the backend has none";
+	/* Asked of the kernel's core: the own core needs no DMA API. */
+	if (!dc->coherent && pt_noncoherent_why()) {
+		*why = pt_noncoherent_why();
 		return true;
 	}
 	/*
@@ -807,6 +829,11 @@ static bool diff_one(const struct diff_cfg *dc, int nops, struct diff_stats *st,
 	/* The cores keep their own copy of the cfg: read theirs. */
 	k.cfg = io_pgtable_ops_to_pgtable(k.ops)->cfg;
 	o.cfg = io_pgtable_ops_to_pgtable(o.ops)->cfg;
+	if (concat_difference(&k, &o, dc)) {
+		st->concat_cfgs++;
+		ok = true;
+		goto out;
+	}
 	if (!same_cfg(&k, &o, dc->fmt))
 		goto out;
 	if (geom_from_cfg(dc->fmt, &k.cfg, &g)) {
@@ -822,15 +849,18 @@ static bool diff_one(const struct diff_cfg *dc, int nops, struct diff_stats *st,
 		size_t kmapped, omapped;
 		int ntables;
 		long kret, oret;
+		bool partial;
 		struct op op;
 
 		rnd_op(&op, sizes, nsizes, dc->ias);
 		if (!op.pgcount)
 			continue;
-		if (!op.map && partial_block_unmap(&o, dc, &g, &op)) {
+		partial = !op.map && partial_block_unmap(&o, dc, &g, &op);
+		if (partial && pgtable_core_has(CORE_F_SPLIT_BLOCK)) {
 			st->partial_block++;
 			continue;
 		}
+		st->partial_refused += partial;
 		if (op.map && table_then_leaf(&o, dc, &g, &op)) {
 			st->table_then_leaf++;
 			continue;
@@ -926,9 +956,18 @@ static void diff_all(enum io_pgtable_fmt fmt, bool coherent)
 	 * 4K granule alone (Mali) completes about 30%: its 1G blocks cover
 	 * the whole shared window, so more calls meet a leaf or split a block.
 	 */
-	CHECK(st.done > st.ops / (fmt == ARM_MALI_LPAE ? 4 : 3));
+	/*
+	 * Partial-block unmaps that both cores refuse (mainline, 7.0) are
+	 * compared but do no work; 6.1/6.12 split instead and are not
+	 * replayed at all. Either way they are left out of the ratio.
+	 */
+	CHECK(st.done > (st.ops - st.partial_refused) / (fmt == ARM_MALI_LPAE ? 4 : 3));
 	if (getenv("KDIFF_VERBOSE"))
-		printf("  %lu operations compared, %lu complete maps/unmaps\n", st.ops, st.done);
+		printf("  %lu operations compared, %lu complete maps/unmaps, %lu partial-block unmaps refused by both\n",
+		       st.ops, st.done, st.partial_refused);
+	if (st.concat_cfgs)
+		printf("  %s vs own: %lu stage-2 configuration(s) not replayed (%s concatenates the initial tables wherever a level-0 start has at most 16 entries; the own core, as mainline since 7.0, only where the architecture makes it mandatory): intended\n",
+		       pgtable_core_name(), st.concat_cfgs, pgtable_core_name());
 	if (st.skipped_by_env)
 		printf("  KDIFF_SKIP: %lu block-over-table maps not replayed (a known difference, not an intended one)\n",
 		       st.skipped_by_env);
