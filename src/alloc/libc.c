@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libc backend: the baseline. Tables come from aligned_alloc() and are
- * zeroed by hand; physical addresses are the virtual ones; DMA mapping is
- * the identity plus a real cache clean, as on a system with no IOMMU in
- * front of the walker.
+ * libc backend: the baseline. Tables come from aligned_alloc() in whole
+ * pages, as iommu-pages hands them out, and are zeroed by hand; physical
+ * addresses are the virtual ones; DMA mapping is the identity plus a real
+ * cache clean, as on a system with no IOMMU in front of the walker.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +28,13 @@ void backend_setup_cfg(struct io_pgtable_cfg *cfg)
 phys_addr_t virt_to_phys(const volatile void *virt) { return (phys_addr_t)(uintptr_t)virt; }
 void *phys_to_virt(phys_addr_t phys) { return (void *)(uintptr_t)phys; }
 
+/*
+ * As the kernel's iommu-pages: whole pages, whatever the request. Only a
+ * driver's cfg->alloc may hand out less (the drvcache backend).
+ */
 void *iommu_alloc_pages_node_sz(int nid, gfp_t gfp, size_t size)
 {
-	size_t sz = alloc_round_size(size);
+	size_t sz = max_t(size_t, alloc_round_size(size), PAGE_SIZE);
 	void *p;
 
 	(void)nid;
