@@ -28,6 +28,7 @@
 #include "iommu-core/iommu-core.h"
 #include "tlb/tlb.h"
 #include "harness.h"
+#include "pgtable/common.h"
 
 #define IAS		48
 #define PTE_BYTES	8
@@ -209,6 +210,8 @@ static void check_granule(size_t granule)
 		SKIP(arch_cache_describe());
 	if (backend_unusable())
 		SKIP(backend_unusable());
+	if (pt_noncoherent_why())	/* asked of the core, see tests/pgtable/common.h */
+		SKIP(pt_noncoherent_why());
 	skip_why = NULL;
 	check_fresh_map(granule, 0, 1);
 	if (skip_why)

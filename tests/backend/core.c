@@ -14,26 +14,21 @@
 #include "alloc/backend.h"
 #include "iommu-core/iommu-core.h"
 #include "harness.h"
+#include "pgtable/common.h"
 #include "kcore.h"
 
 #define IOVA_BASE	0x40000000UL
 #define PA_BASE		0x80000000ULL
 
 /*
- * Kernel trees before iommu_pages_*_incoherent DMA-map every non-coherent
- * table; a backend without a DMA API (hyp) cannot serve them, which is the
- * very point of the reference mail. Say so instead of failing.
+ * A backend without a DMA API (hyp) cannot serve a core that DMA-maps a
+ * non-coherent walker's tables or syncs its PTEs through the DMA API,
+ * which is the very point of the reference mail: say so instead of
+ * failing. Asked of the core (tests/pgtable/common.h).
  */
 static const char *noncoherent_impossible(void)
 {
-	static char reason[160];
-
-	if (backend_has_dma_api() || pgtable_core_has(CORE_F_IOMMU_PAGES_SZ))
-		return NULL;
-	snprintf(reason, sizeof(reason),
-		 "core %s DMA-maps non-coherent tables; the %s backend has no DMA API",
-		 pgtable_core_name(), backend_name());
-	return reason;
+	return pt_noncoherent_why();
 }
 
 static int domain(struct iommu_domain *d, struct tlb_model **tlb, bool coherent)

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <kcore.h>
 #include <linux/iommu.h>
 #include <linux/printk.h>
 #include <linux/sizes.h>
@@ -33,6 +34,26 @@ struct snap {
 	struct alloc_stats st;
 	struct cache_stats cs;
 };
+
+/*
+ * iova_to_phys(~0UL) finds nothing. Mainline's walk of [iova, iova + 1)
+ * wraps to an empty range there and returns a descriptor it never read:
+ * a kernel finding (reported once per test), a failure for the own core.
+ */
+static void lookup_past_every_range(struct pt_domain *pd)
+{
+	static bool reported;
+	u64 pa = iommu_iova_to_phys(&pd->dom, ~0UL);
+
+	if (!pa || pgtable_core_is_own()) {
+		CHECK_EQ_HEX(pa, 0);
+		return;
+	}
+	if (!reported)
+		KERNEL_FINDING("iova_to_phys(%#lx) returned %#llx, expected 0: the walk of [iova, iova + 1) ends at 0, visits nothing and returns a descriptor it never read",
+			       ~0UL, (unsigned long long)pa);
+	reported = true;
+}
 
 static void take(struct pt_domain *pd, struct snap *s)
 {
@@ -162,7 +183,7 @@ static int bad_calls(enum io_pgtable_fmt fmt, size_t g, bool noncoherent)
 	/* Lookups out of range or of holes find nothing, and change nothing. */
 	take(&pd, &b);
 	CHECK_EQ(iommu_iova_to_phys(&pd.dom, 1ULL << 40), 0);
-	CHECK_EQ(iommu_iova_to_phys(&pd.dom, ~0UL), 0);
+	lookup_past_every_range(&pd);
 	CHECK_EQ(iommu_iova_to_phys(&pd.dom, base + 64 * g), 0);
 	take(&pd, &a);
 	same("iova_to_phys", &b, &a);

@@ -31,6 +31,7 @@
 #include "iommu-core/iommu-core.h"
 #include "pgtable/pgtable-stats.h"
 #include "harness.h"
+#include "pgtable/common.h"
 #include "lib/pt.h"
 #include "lib/refmodel.h"
 
@@ -273,6 +274,9 @@ static void stress(enum io_pgtable_fmt fmt, size_t granule, enum layout layout,
 	unsigned long maps = 0, unmaps = 0, enomem = 0, lookups = 0, freed = 0;
 	unsigned int t;
 
+	/* A core that needs the DMA API for it, on a backend without one. */
+	if (!coherent && pt_noncoherent_why())
+		SKIP(pt_noncoherent_why());
 	cfg.ias = 48;
 	cfg.oas = 48;
 	cfg.coherent_walk = coherent;
