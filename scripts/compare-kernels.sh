@@ -71,6 +71,8 @@ core_of() {	# $1 tree
 describe() {	# $1 side, $2 tree
 	if [ -z "$2" ]; then
 		echo "own core (src/pgtable)"
+	elif [ "$1" = "$2" ]; then
+		echo "$2 (Linux $("$here/kernel-version.sh" --full "$2"))"
 	else
 		echo "$1 = $2 (Linux $("$here/kernel-version.sh" --full "$2"))"
 	fi

@@ -165,7 +165,7 @@ def verdict(s):
     path = counted_path(mean) or declared_path(s.context)
     detail = [", ".join("%s: %s" % kv for kv in sorted(s.context.items()))] if s.context else []
     if mean:
-        detail.append("per call: " + ", ".join("%s %.3g" % (k, mean[k]) for k in sorted(mean)))
+        detail.append("per call, mean of the rows: " + ", ".join("%s %.3g" % (k, mean[k]) for k in sorted(mean)))
     if path:
         parts.append("%s (%s)" % (path, "; ".join(detail)))
     elif detail:

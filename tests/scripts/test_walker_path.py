@@ -81,7 +81,7 @@ def test_counters_win_over_the_declared_path(tmp_path, capsys):
     a, b = lines(capsys)
     assert "  declared: DMA API (noncoherent_tables: dma-api)" in a
     assert "  tables: incoherent iommu-pages, PTE syncs: DMA API " \
-        "(noncoherent_tables: iommu-pages-incoherent; per call: dma_syncs 3" in b
+        "(noncoherent_tables: iommu-pages-incoherent; per call, mean of the rows: dma_syncs 3" in b
 
 
 def test_backends_that_cannot_serve_a_core_are_named(tmp_path, capsys):
