@@ -198,7 +198,7 @@ kernel-source:
 		--name '$(NAME)' --outdir $(O)/kernel,scripts/kernel-source.sh $(or $(KVER),6.12) $(O)/kernel/$(or $(KVER),6.12))
 
 compare-kernels:
-	@O='$(O)' GIT='$(GIT)' scripts/compare-kernels.sh '$(A)' '$(B)'
+	@O='$(O)' GIT='$(GIT)' PATCHES='$(PATCHES)' scripts/compare-kernels.sh '$(A)' '$(B)'
 
 # LAVA (scripts/lava.py, lava/): jobs per device type, a lab through lavacli,
 # this machine's dispatcher for the qemu device type. The suite reaches the
@@ -322,7 +322,7 @@ help:
 	@echo '  memcheck         valgrind memcheck on a short bench run of every backend'
 	@echo '  kernel-source    KVER=6.12|6.1: unpack Debian linux-source-<ver> into build/kernel/<ver>'
 	@echo '                   GIT=<repo> REF=<ref> [PATCHES="a.patch b.mbox" NAME=]: from git, into build/kernel/git-<ref>'
-	@echo '  compare-kernels  A= B= (each own, a <ksrc> dir, or with GIT=<repo> a ref): benchmark two cores interleaved'
+	@echo '  compare-kernels  A= B= (each own, a <ksrc> dir, or with GIT=<repo> a ref; PATCHES= onto B): two cores interleaved'
 	@echo '  test-bins        build only the test binaries (what make test runs per kernel tree)'
 	@echo '  dist             ARCH=arm64 [KSRC=]: a tarball of the bench binaries a board runs ($(DIST))'
 	@echo '  lava-job         DEVICE_TYPE=<type> DIST_URL=<url>|GIT=<repo> [REF= PROFILE= FILTER= BACKENDS=]: a LAVA job'

@@ -7,7 +7,9 @@
 #   <ref>           with GIT=<repo>: that tag, branch or commit of the
 #                   repository, put into $O/kernel/git-<ref> first by
 #                   scripts/kernel-source.sh (so GIT=~/linux A=v7.0 B=my-series
-#                   compares a series with its base in one command)
+#                   compares a series with its base in one command); with
+#                   PATCHES="a.patch b.mbox" too, B gets them applied (so
+#                   A=v7.0 B=v7.0 PATCHES=series.mbox compares a posted series)
 #
 # Builds both sides' bench binaries for the same backends, then runs them
 # interleaved, A B A B ..., for ROUNDS rounds, so that drift of the machine
@@ -24,7 +26,7 @@
 # Environment: ROUNDS (default 5), BACKENDS (default: every backend),
 # FILTER (benchmark regex; default: S1 4K map/unmap of 1 and 512 pages and
 # 2M blocks, cold and warm tables, coherent and non-coherent walker), MIN_TIME (default 0.05 s per
-# benchmark), THRESHOLD (percent, default 5), GIT, O, ARCH, RUNNER, PYTHON,
+# benchmark), THRESHOLD (percent, default 5), GIT, PATCHES, O, ARCH, RUNNER, PYTHON,
 # RESULTS, PIN_CPU (a CPU number, or "none").
 set -eu
 
@@ -36,6 +38,8 @@ A=${1:-} B=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 O=${O:-build}
 GIT=${GIT:-}
+PATCHES=${PATCHES:-}
+[ -z "$PATCHES" ] || [ -n "$GIT" ] || die "PATCHES= applies to B's ref: it needs GIT=<repo>"
 ROUNDS=${ROUNDS:-5}
 MIN_TIME=${MIN_TIME:-0.05}
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -44,12 +48,14 @@ case $ROUNDS in ''|*[!0-9]*|0) die "ROUNDS=$ROUNDS: want a positive number" ;; e
 
 # A side's kernel tree: "" for own, the directory itself, or the git ref
 # extracted under $O/kernel (kernel-source.sh prints where).
-tree_of() {	# $1 side
+tree_of() {	# $1 side, $2 patches for it
 	if [ "$1" = own ]; then
+		[ -z "$2" ] || die "PATCHES= applies to a ref, not to the own core"
 		echo ""
 	elif [ -n "$GIT" ]; then
 		log=$(mktemp)
-		if ! "$here/kernel-source.sh" --git "$GIT" --ref "$1" --outdir "$O/kernel" >"$log" 2>&1; then
+		if ! "$here/kernel-source.sh" --git "$GIT" --ref "$1" --patches "$2" \
+			--outdir "$O/kernel" >"$log" 2>&1; then
 			grep '^kernel-source:' "$log" | tail -n 1 >&2
 			rm -f "$log"
 			exit 2
@@ -62,8 +68,8 @@ tree_of() {	# $1 side
 		echo "$1"
 	fi
 }
-ta=$(tree_of "$A") || exit 2
-tb=$(tree_of "$B") || exit 2
+ta=$(tree_of "$A" "") || exit 2
+tb=$(tree_of "$B" "$PATCHES") || exit 2
 
 core_of() {	# $1 tree
 	if [ -z "$1" ]; then echo own; else "$here/kernel-version.sh" --core "$1"; fi

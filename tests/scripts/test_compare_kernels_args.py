@@ -34,6 +34,9 @@ CASES = {
     "not a repository": (["own", "base"], {"GIT": "{tmp}"}, "not a git repository"),
     "unknown ref": (["base", "nope"], {"GIT": "{repo}"}, "no commit 'nope'"),
     "bad rounds": (["own", "own"], {"ROUNDS": "x"}, "ROUNDS=x"),
+    "patches without git": (["own", "{repo}"], {"PATCHES": "x.patch"}, "needs GIT=<repo>"),
+    "patches onto own": (["base", "own"], {"GIT": "{repo}", "PATCHES": "x.patch"},
+                         "not to the own core"),
 }
 
 
