@@ -306,6 +306,16 @@ def test_report_across_boards(tmp_path, parsed):
     runs = boards.load_boards([a, c])
     diffs = boards.counter_differences(runs, boards.common_keys(runs))
     assert diffs and {d[2] for d in diffs} == {"pte_writes"}
+    assert {d[5] for d in diffs} == {"behaviour differs"}
+
+
+def test_one_off_cost_per_run_is_told_apart():
+    import boards
+    # 1 PTE per call plus 3 tables once: 1 + 3/1000 and 1 + 3/90000.
+    assert round(boards.one_off(1.003, 1000, 1 + 3 / 90000, 90000)) == 3
+    # The same iteration count, or a per-call change: no such explanation.
+    assert boards.one_off(1.003, 1000, 1.0, 1000) is None
+    assert boards.one_off(2.0, 1000, 1.0, 90000) is None
 
 
 def test_report_across_boards_refuses_one_board_twice(tmp_path, parsed):
