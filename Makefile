@@ -192,10 +192,11 @@ memcheck: deps
 	@$(MAKE) --no-print-directory $(BENCH_BINS)
 	@scripts/memcheck.sh $(BENCH_BINS)
 
-# GIT=<repo> REF=<ref> [PATCHES= NAME=]: that ref's files into $(O)/kernel/git-<name>.
+# GIT=<repo> REF=<ref> [PATCHES= NAME=]: that ref's files into $(O)/kernel/git-<name>
+# (NAME only from the command line: some systems export a NAME).
 kernel-source:
 	@$(if $(GIT),scripts/kernel-source.sh --git '$(GIT)' --ref '$(REF)' --patches '$(PATCHES)' \
-		--name '$(NAME)' --outdir $(O)/kernel,scripts/kernel-source.sh $(or $(KVER),6.12) $(O)/kernel/$(or $(KVER),6.12))
+		--name '$(if $(filter command line,$(origin NAME)),$(NAME))' --outdir $(O)/kernel,scripts/kernel-source.sh $(or $(KVER),6.12) $(O)/kernel/$(or $(KVER),6.12))
 
 compare-kernels:
 	@O='$(O)' GIT='$(GIT)' PATCHES='$(PATCHES)' scripts/compare-kernels.sh '$(A)' '$(B)'
