@@ -273,7 +273,7 @@ vm-bench: vm-image
 LAVA_RUN_DIST	:= $(O)/vm/dist/io-pgtable-bench-arm64-own.tar.gz
 lava-run: vm-image
 	@$(if $(NO_DEPS),true,scripts/deps.sh --lava-run)
-	@$(VM_SUBMAKE) dist
+	@$(VM_SUBMAKE) dist DIST=$(abspath $(LAVA_RUN_DIST))
 	@scripts/lava-initrd.sh $(VM_DIR)/initrd.cpio.gz $(LAVA_OUT)/vm/initrd-lava.cpio.gz
 	@$(PYTHON) scripts/lava.py job --device-type qemu --profile $(PROFILE) --filter '$(FILTER)' \
 		--backends '$(BACKENDS_ONLY)' $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
