@@ -113,8 +113,10 @@ OBJCOPY		?= $(CROSS_COMPILE)objcopy
 endif
 
 # Backends: every src/alloc/*.c but the shared bookkeeping and buddy allocator.
+# The one list every script asks for (make list-backends); BACKENDS= narrows it.
 ALLOC_LIBS	:= common buddy-core
-BACKENDS	?= $(filter-out $(ALLOC_LIBS),$(basename $(notdir $(wildcard src/alloc/*.c))))
+ALL_BACKENDS	:= $(filter-out $(ALLOC_LIBS),$(basename $(notdir $(wildcard src/alloc/*.c))))
+BACKENDS	?= $(ALL_BACKENDS)
 ARCH_DIR	:= $(if $(wildcard src/arch/$(ARCH)/*.c),src/arch/$(ARCH),src/arch/generic)
 LIB_SRCS	:= $(wildcard shims/kernel/*.c src/iommu-core/*.c src/tlb/*.c src/arch/*.c) \
 		   $(wildcard $(ARCH_DIR)/*.c) $(ALLOC_LIBS:%=src/alloc/%.c)
@@ -338,6 +340,7 @@ help:
 	@echo '  kmod             build kmod/ against KDIR= (default: the VM kernel headers) into $(KMOD_OUT)/'
 	@echo '  bench-kmod       KSRC=<source of the running kernel> (board, root): the same rows in user space and the kernel'
 	@echo '  vm-kmod          [FILTER=]: bench-kmod inside the VM (Debian $(VM_KVER)), counters checked equal row by row'
+	@echo '  list-backends    print every backend this tree builds (what the scripts use)'
 	@echo '  help             this list'
 	@echo '  clean            remove $(O)/'
 	@echo 'Variables: ARCH=arm64 CROSS_COMPILE= O=<dir> KSRC=<linux tree> SANITIZE=1|thread CC= CXX='
@@ -346,6 +349,10 @@ help:
 
 clean:
 	rm -rf $(O)
+
+.PHONY: list-backends
+list-backends:
+	@echo $(ALL_BACKENDS)
 
 # ------------------------------------------------------------ pattern rules
 $(OBJ)/tests/%.o: CPPFLAGS += -Itests

@@ -9,7 +9,8 @@
 #   PROFILE=cmp    the rows kernel developers publish: 1x4K, 256x4K, 256x2M
 #                  through iommu_map/iommu_unmap, mean and minimum
 #   FILTER=<regex> the benchmarks to run, among those the profile registers
-#   BACKENDS="a b" only the binaries bench-a, bench-b
+#   BACKENDS="a b" (to make) builds and passes only bench-a, bench-b: the
+#                  backends are chosen once, in the Makefile
 #   RUNNER=        command prefix for cross-built binaries (qemu-aarch64)
 #   CORE=          the core's name as the Makefile knows it (checked against the binary)
 #   PIN_CPU=<n>    CPU to pin to with taskset (default: the last online CPU; "none")
@@ -38,14 +39,10 @@ for a in "$@"; do
 	case $a in
 	-*) die "unknown option '$a' (usage: $0 <bench-binary>...)" ;;
 	esac
-	backend=${a##*/bench-}
-	if [ -n "${BACKENDS:-}" ] && ! echo " $BACKENDS " | grep -q " $backend "; then
-		continue
-	fi
 	[ -x "$a" ] || die "$a is not an executable (make bench builds it)"
 	bins="$bins $a"
 done
-[ -n "$bins" ] || die "no binary left after BACKENDS='${BACKENDS:-}'"
+[ -n "$bins" ] || die "usage: $0 <bench-binary>... (make bench)"
 set --
 [ -n "${FILTER:-}" ] && set -- "--benchmark_filter=$FILTER"
 # Bad options (PROFILE, FILTER, EXTRA_ARGS) are refused before anything is
