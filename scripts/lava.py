@@ -309,7 +309,8 @@ def parse_log(text, job="?"):
             elif current:
                 lines.append(line)
     if job_result is not None and job_result.get("result") != "pass":
-        why = job_result.get("error_msg") or (errors[-1] if errors else "no reason logged")
+        why = job_result.get("error_msg") or (errors[-1] if errors else "")
+        why = (str(why).strip().splitlines() or ["no reason logged"])[0]
         raise LavaError("job %s failed: %s" % (job, why))
     if verdict is None:
         raise LavaError("job %s: the log has no %s result (cut short or timed out%s)"
@@ -431,16 +432,19 @@ def cmd_run(args):
     cmd = ["lava-run", "--job-id", str(args.job), "--output-dir", out,
            "--device", args.device_dict, args.job_file]
     print("lava-run: %s" % " ".join(cmd))
-    with open(os.path.join(out, "dispatcher.log"), "w") as log:
+    # The job log is lava-run's stdout, one entry a line; its own errors
+    # go to stderr.
+    log_path = os.path.join(out, "job.log")
+    with open(log_path, "w") as log, open(os.path.join(out, "dispatcher.err"), "w") as err:
         try:
-            rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
+            rc = subprocess.run(cmd, stdout=log, stderr=err,
                                 timeout=args.timeout * 60).returncode
         except subprocess.TimeoutExpired:
-            raise LavaError("lava-run did not finish in %d minutes (see %s/dispatcher.log)"
+            raise LavaError("lava-run did not finish in %d minutes (see %s/job.log)"
                             % (args.timeout, out))
-    log_path = os.path.join(out, "output.yaml")
-    if not os.path.exists(log_path):
-        raise LavaError("lava-run exited %d without a job log (see %s/dispatcher.log)" % (rc, out))
+    if not os.path.getsize(log_path):
+        raise LavaError("lava-run exited %d without a job log (see %s/dispatcher.err)"
+                        % (rc, out))
     with open(log_path) as f:
         files = parse_log(f.read(), args.job)
     with open(args.device_dict) as f:
