@@ -82,8 +82,9 @@ else
 # shims/kernel with two force-included headers: kver/kcompat.h (what every
 # version needs beyond the shims) and kver/pages-$(KPAGES).h (how this
 # version allocates tables), plus kfeatures.h generated from the tree. The
-# kernel's selftest is compiled in and registered as an initcall that
-# tests/kernel/selftest.c runs. The suite's own core is linked in as well,
+# kernel's selftest is compiled in: an initcall that tests/kernel/selftest.c
+# runs, or a KUnit suite whose cases tests/kernel/kunit.c makes tests of
+# their own (shims/kernel/kunit). The suite's own core is linked in as well,
 # every symbol it defines renamed own_* (objcopy), for the differential
 # test in tests/kernel/.
 KVER		:= $(shell scripts/kernel-version.sh $(KSRC))
