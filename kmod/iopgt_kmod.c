@@ -24,6 +24,7 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pci.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -394,6 +395,112 @@ static const char *run_row(struct row *r, u64 n, struct counters *sum, u64 *ns)
 	return err;
 }
 
+/* ------------------------------------------------ the real SMMUv3 */
+
+/*
+ * "smmu" (write "<bytes>" lines): ground truth for the TLB model. A PCI
+ * device no driver claims (QEMU's pci-testdev, 1b36:0005) is put in an
+ * IOMMU domain of this module's; each size is mapped, then unmapped through
+ * the real arm-smmu-v3 driver, the unmap between two markers of two
+ * iommu_flush_iotlb_all() each (CMD_TLBI_NH_ASID, CMD_SYNC twice over), so
+ * that QEMU's command-queue trace shows which commands the unmap sent. Nothing is ever DMAed: the device stays idle.
+ */
+#define SMMU_IOVA	(4UL * SZ_1G)
+#define SMMU_PA		(64UL * SZ_1G)
+
+/*
+ * Bound to the device so that the IOMMU core probes it (a device gets its
+ * IOMMU group when a driver binds); driver_managed_dma: the module, not
+ * the DMA API, owns its translations.
+ */
+static struct pci_dev *smmu_pdev;
+
+static int smmu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	smmu_pdev = pdev;
+	return 0;
+}
+
+static void smmu_remove(struct pci_dev *pdev)
+{
+	smmu_pdev = NULL;
+}
+
+static const struct pci_device_id smmu_ids[] = {
+	{ PCI_DEVICE(0x1b36, 0x0005) },		/* QEMU's pci-testdev */
+	{ }
+};
+
+static struct pci_driver smmu_driver = {
+	.name = "iopgt_kmod_smmu",
+	.id_table = smmu_ids,
+	.probe = smmu_probe,
+	.remove = smmu_remove,
+	.driver_managed_dma = true,
+};
+
+static const char *smmu_unmap_size(size_t size)
+{
+	struct pci_dev *pdev = smmu_pdev;
+	struct iommu_domain *dom;
+	const char *err = NULL;
+
+	if (!pdev)
+		return "no pci-testdev (1b36:0005) in this machine";
+	pci_dev_get(pdev);
+	dom = iommu_paging_domain_alloc(&pdev->dev);
+	if (IS_ERR(dom)) {
+		pr_err("iopgt_kmod: %s: iommu_paging_domain_alloc: %ld (iommu %s)\n", pci_name(pdev),
+		       PTR_ERR(dom), device_iommu_mapped(&pdev->dev) ? "mapped" : "none");
+		pci_dev_put(pdev);
+		return "iommu_paging_domain_alloc failed";
+	}
+	if (iommu_attach_device(dom, &pdev->dev)) {
+		err = "iommu_attach_device failed";
+		goto out;
+	}
+	if (iommu_map(dom, SMMU_IOVA, SMMU_PA, size, BENCH_PROT, GFP_KERNEL))
+		err = "iommu_map failed";
+	else {
+		/* The marker: two ASID-wide flushes in a row, which nothing else sends. */
+		iommu_flush_iotlb_all(dom);
+		iommu_flush_iotlb_all(dom);
+		if (iommu_unmap(dom, SMMU_IOVA, size) != size)
+			err = "iommu_unmap did not unmap it all";
+		iommu_flush_iotlb_all(dom);
+		iommu_flush_iotlb_all(dom);
+	}
+	iommu_detach_device(dom, &pdev->dev);
+out:
+	iommu_domain_free(dom);
+	pci_dev_put(pdev);
+	return err;
+}
+
+static ssize_t smmu_write(struct file *f, const char __user *ubuf, size_t len, loff_t *pos)
+{
+	const char *err;
+	size_t size;
+	char buf[32];
+
+	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
+		return -EINVAL;
+	buf[len] = '\0';
+	if (parse_size(strim(buf), &size) || !size)
+		return -EINVAL;
+	mutex_lock(&lock);
+	err = smmu_unmap_size(size);
+	mutex_unlock(&lock);
+	if (err)
+		pr_err("iopgt_kmod: smmu %zu: %s\n", size, err);
+	return err ? -EIO : len;
+}
+
+static const struct file_operations smmu_fops = {
+	.owner = THIS_MODULE,
+	.write = smmu_write,
+};
+
 /* ------------------------------------------------ JSON */
 
 static __printf(1, 2) void emit(const char *fmt, ...)
@@ -535,12 +642,17 @@ static int __init iopgt_kmod_init(void)
 	dir = debugfs_create_dir("iopgt-bench", NULL);
 	debugfs_create_file("rows", 0200, dir, NULL, &rows_fops);
 	debugfs_create_file("results", 0400, dir, NULL, &results_fops);
+	debugfs_create_file("smmu", 0200, dir, NULL, &smmu_fops);
+	/* No such device is no error: the smmu file then says so. */
+	if (pci_register_driver(&smmu_driver))
+		pr_warn("iopgt_kmod: cannot register the pci-testdev driver\n");
 	return 0;
 }
 
 static void __exit iopgt_kmod_exit(void)
 {
 	debugfs_remove_recursive(dir);
+	pci_unregister_driver(&smmu_driver);
 	kvfree(out);
 }
 

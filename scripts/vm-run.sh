@@ -9,8 +9,9 @@
 #   --trace      QEMU trace event patterns (comma-separated), logged to
 #                <results>/qemu-trace.log
 # The machine: qemu-system-aarch64 -M virt,iommu=smmuv3 -cpu neoverse-n1
-# -smp 2, under KVM where /dev/kvm exists on an arm64 host, TCG elsewhere.
-# The console goes to stdout and to <artefacts>/console.log. Exit status:
+# -smp 2 with a pci-testdev (a PCI device behind the SMMU that no driver
+# claims: kmod's SMMU ground truth), under KVM where /dev/kvm exists on an arm64 host, TCG elsewhere.
+# The console goes to stdout, <artefacts>/console.log and <results>/console.log. Exit status:
 # the command's; 124 when the time limit ran out; 125 when the VM never
 # reached the command. Writes <results>/vm.env: what ran where.
 set -eu
@@ -49,8 +50,14 @@ else
 fi
 qver=$(qemu-system-aarch64 --version | sed -n 's/.*version \([^ ]*\).*/\1/p;q')
 tracearg=
-[ -n "$trace" ] && tracearg="-trace enable=$trace,file=$tmp/qemu-trace.log"
-log=$art/console.log
+if [ -n "$trace" ]; then
+	tracearg="-D $tmp/qemu-trace.log"
+	for ev in $(echo "$trace" | tr ',' ' '); do
+		tracearg="$tracearg -trace enable=$ev"
+	done
+fi
+# The console of this boot; <artefacts>/console.log gets it at the end.
+log=$tmp/console.log
 t0=$(date +%s.%N)
 set +e
 # shellcheck disable=SC2086
@@ -58,7 +65,7 @@ timeout -k 5 "$timeout" qemu-system-aarch64 -M virt,iommu=smmuv3 $accel -smp 2 -
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$art/Image" -initrd "$tmp/initrd" \
 	-append "console=ttyAMA0 quiet loglevel=3 panic=-1 rdinit=/init" \
-	-device virtio-serial-pci -chardev file,id=res,path="$tmp/results.tar" \
+	-device virtio-serial-pci -chardev file,id=res,path="$tmp/results.tar" -device pci-testdev \
 	-device virtserialport,chardev=res,name=results $tracearg </dev/null | tee "$log"
 set -e
 t1=$(date +%s.%N)
@@ -75,6 +82,7 @@ if [ -z "$rc" ]; then
 	fi
 	tail -n 30 "$log" | sed 's/^/    /' >&2
 fi
+cp "$log" "$art/console.log"
 echo "vm-run: $accel_name, guest boot ${boot:-?} s (guest uptime at init), wall $wall s, exit $rc"
 
 if [ -n "$results" ]; then
@@ -83,6 +91,7 @@ if [ -n "$results" ]; then
 		tar -xf "$tmp/results.tar" -C "$results" || { echo "vm-run: results.tar from the guest is damaged" >&2; rc=1; }
 	fi
 	[ -f "$tmp/qemu-trace.log" ] && mv "$tmp/qemu-trace.log" "$results/"
+	cp "$log" "$results/console.log"
 	krel=$(cat "$art/krelease" 2>/dev/null || echo unknown)
 	cat >"$results/vm.env" <<EOF
 emulated=qemu-system-aarch64 $qver ($accel_name)
