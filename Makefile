@@ -137,7 +137,7 @@ PROFILE		?= quick
 .PHONY: all bench test deps help clean compare history plot report perf \
 	fuzz soak memcheck mutate kernel-source compare-kernels test-bins \
 	dist lava-job lava-submit lava-fetch lava-parse lava-run vm-image vm vm-test vm-bench \
-	kmod bench-kmod vm-kmod
+	kmod bench-kmod vm-kmod vm-smmu
 .DEFAULT_GOAL	:= all
 
 all: $(BENCH_BINS) $(TEST_BINS)
@@ -308,6 +308,14 @@ vm-kmod:
 	@scripts/vm-image.sh $(VM_DIR) $(VM_KVER) $(KMOD_KO) $(VM_KBENCH) scripts/kmod-run.sh
 	@scripts/vm-kmod.sh $(VM_DIR) $(VM_KBENCH)
 
+# The SMMUv3 model against QEMU's SMMUv3 driven by the real arm-smmu-v3.
+vm-smmu:
+	@$(if $(NO_DEPS),true,scripts/deps.sh --vm)
+	@$(MAKE) --no-print-directory kmod NO_DEPS=1
+	@$(VM_SUBMAKE) $(O)/arm64/bench-libc
+	@scripts/vm-image.sh $(VM_DIR) $(VM_KVER) $(KMOD_KO) $(O)/arm64/bench-libc
+	@scripts/vm-smmu.sh $(VM_DIR)
+
 help:
 	@echo 'io-pgtable-bench targets (ARCH=$(ARCH) core=$(CORE) backends: $(BACKENDS))'
 	@echo '  all              build bench-<backend> and test-<backend> under $(BIN)/'
@@ -341,6 +349,7 @@ help:
 	@echo '  kmod             build kmod/ against KDIR= (default: the VM kernel headers) into $(KMOD_OUT)/'
 	@echo '  bench-kmod       KSRC=<source of the running kernel> (board, root): the same rows in user space and the kernel'
 	@echo '  vm-kmod          [FILTER=]: bench-kmod inside the VM (Debian $(VM_KVER)), counters checked equal row by row'
+	@echo '  vm-smmu          the SMMUv3 model against QEMU SMMUv3 commands from the real arm-smmu-v3 driver'
 	@echo '  list-backends    print every backend this tree builds (what the scripts use)'
 	@echo '  help             this list'
 	@echo '  clean            remove $(O)/'
