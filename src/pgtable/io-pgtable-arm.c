@@ -338,10 +338,11 @@ static void sync_ptes(struct lpae_pgtable *d, lpae_pte *table,
 static void clear_ptes(struct lpae_pgtable *d, lpae_pte *table,
 		       unsigned int idx, unsigned int n)
 {
+	lpae_pte *ptep = table + idx;
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		WRITE_ONCE(table[idx + i], 0);
+		WRITE_ONCE(ptep[i], 0);
 	lpae_stats.pte_writes += n;
 	sync_ptes(d, table, idx, n);
 }
@@ -654,34 +655,43 @@ static int lpae_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
 
 /* ------------------------------------------------------------- unmap */
 
+/* A table in the way of an unmap: it goes whole, and the walk caches may hold it. */
+static void unmap_table_entry(struct lpae_pgtable *d, lpae_pte *table,
+			      unsigned int idx, int lvl, unsigned long iova,
+			      lpae_pte pte)
+{
+	clear_ptes(d, table, idx, 1);
+	io_pgtable_tlb_flush_walk(&d->iop, iova, block_size(d, lvl), granule(d));
+	free_subtree(d, lvl + 1, table_of(d, pte));
+}
+
 static size_t unmap_run(struct lpae_pgtable *d, lpae_pte *table,
 			unsigned int idx, int lvl, unsigned long iova,
 			size_t pgcount, struct iommu_iotlb_gather *gather)
 {
 	u64 bsz = block_size(d, lvl);
 	unsigned int i, j, n = min_t(size_t, pgcount, run_limit(d, lvl, idx));
+	/* Type bits of a table here; none at the last level (4 matches no type). */
+	lpae_pte table_type = lvl < LPAE_LAST_LEVEL ? DESC_TABLE : DESC_TYPE_MASK + 1;
+	lpae_pte *ptep = table + idx;
+	unsigned long va;
 
 	for (i = 0; i < n; i++) {
-		lpae_pte pte = READ_ONCE(table[idx + i]);
+		lpae_pte pte = READ_ONCE(ptep[i]);
 
-		if (!pte) {
+		if (unlikely(!pte)) {
 			WARN(!quiet(d), "io-pgtable: unmap of unmapped iova %#lx",
 			     (unsigned long)(iova + i * bsz));
 			break;
 		}
-		if (pte_is_table(pte, lvl)) {
-			/* A whole table goes: the walk caches may hold it. */
-			clear_ptes(d, table, idx + i, 1);
-			io_pgtable_tlb_flush_walk(&d->iop, iova + i * bsz, bsz,
-						  granule(d));
-			free_subtree(d, lvl + 1, table_of(d, pte));
-		}
+		if (unlikely((pte & DESC_TYPE_MASK) == table_type))
+			unmap_table_entry(d, table, idx + i, lvl, iova + i * bsz, pte);
 	}
 	clear_ptes(d, table, idx, i);
 
 	if (gather && !iommu_iotlb_gather_queued(gather))
-		for (j = 0; j < i; j++)
-			io_pgtable_tlb_add_page(&d->iop, gather, iova + j * bsz, bsz);
+		for (j = 0, va = iova; j < i; j++, va += bsz)
+			io_pgtable_tlb_add_page(&d->iop, gather, va, bsz);
 	return i * bsz;
 }
 
