@@ -193,11 +193,14 @@ def main(argv):
         r = Runner(tree, args.timeout, args.verbose)
         print("mutate: scratch tree %s, %d mutation(s)" % (tree, len(muts)))
         cmds = sorted({run for m in muts for run in m.runs if run[0] == "c"})
-        # The pytest files whole, once: a superset of every -k selection.
-        pyfiles = sorted({a for m in muts for k, args in m.runs if k == "py"
-                          for a in args if a.endswith(".py")})
+        # Every pytest selection at once: the files and their -k's, or'ed.
+        pyruns = [args for m in muts for k, args in m.runs if k == "py"]
+        pyfiles = sorted({a for args in pyruns for a in args if a.endswith(".py")})
+        keys = sorted({args[i + 1] for args in pyruns for i, a in enumerate(args[:-1])
+                       if a == "-k"})
         if pyfiles:
-            cmds.append(("py", tuple(pyfiles)))
+            cmds.append(("py", tuple(pyfiles) + (("-k", " or ".join(keys)) if keys and
+                         all("-k" in args for args in pyruns) else ())))
         for kind, targs in cmds:
             ok, why = r.run(kind, targs)
             if not ok:
