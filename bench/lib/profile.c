@@ -2,7 +2,8 @@
 /*
  * The benchmark profiles (quick, full, cmp) as one table, and their
  * selection: --profile=<name> on the command line, else $PROFILE, else
- * full. The first entry whose name, arch and emulation match is used, so
+ * the full profile's rows with the library's own run defaults (what a
+ * plain Google Benchmark binary does: one repetition). The first entry whose name, arch and emulation match is used, so
  * arch- and emulator-specific variants of a profile come before the
  * generic one.
  */
@@ -44,6 +45,7 @@ static const struct bench_profile profiles[] = {
 
 static const struct bench_profile *selected = &profiles[3];
 static bool user_filter;	/* --benchmark_filter given: it selects rows */
+static bool rows_only;		/* no profile named: the library's run defaults */
 static regex_t rows_re;
 static bool rows_re_ok;
 
@@ -90,8 +92,11 @@ int bench_profile_select(int *argc, char **argv, const char *prog)
 	if (!name) {
 		name = getenv("PROFILE");
 		from = "PROFILE";
-		if (!name || !*name)
+		if (!name || !*name) {
+			/* Neither: every row, run as a plain Google Benchmark binary. */
 			name = "full";
+			rows_only = true;
+		}
 	}
 	for (i = 0; i < ARRAY_SIZE(profiles); i++) {
 		if (!profile_fits(&profiles[i], name))
@@ -131,6 +136,9 @@ int bench_profile_flags(const char **out)
 	static char reps[48], min_time[48], filter[320];
 	const struct bench_profile *p = selected;
 	int n = 0;
+
+	if (rows_only)
+		return 0;
 
 	if (p->repetitions) {
 		snprintf(reps, sizeof(reps), "--benchmark_repetitions=%d", p->repetitions);

@@ -2,8 +2,9 @@
 /*
  * Benchmark profiles, defined once: which rows a profile registers, how
  * many repetitions, whether they interleave, how long each run is. The
- * binary selects one with --profile=quick|full|cmp (else $PROFILE, else
- * full); an unknown name is refused. scripts/bench.sh and memcheck.sh only
+ * binary selects one with --profile=quick|full|cmp (else $PROFILE; with
+ * neither, the full profile's rows and the library's own run defaults);
+ * an unknown name is refused. scripts/bench.sh and memcheck.sh only
  * pass the name on.
  *
  * A profile's own flags come before the user's on the command line, so an
