@@ -187,6 +187,7 @@ def main(argv):
             ap.error("--only: unknown mutation(s): %s" % ", ".join(sorted(unknown)))
         muts = [m for m in muts if m.id in want]
 
+    t0 = time.time()
     tree = tempfile.mkdtemp(prefix="iopgt-mutate-")
     try:
         scratch_copy(tree, args.head)
@@ -231,7 +232,7 @@ def main(argv):
         else:
             shutil.rmtree(tree, ignore_errors=True)
     killed = sum(m.result.startswith("killed") for m in muts)
-    print("mutate: score %d/%d killed%s" % (killed, len(muts),
+    print("mutate: score %d/%d killed in %.0f s%s" % (killed, len(muts), time.time() - t0,
           "" if killed == len(muts) else
           " (not killed: %s)" % ", ".join(m.id for m in muts if not m.result.startswith("killed"))))
     return 0 if killed == len(muts) else 1
