@@ -65,8 +65,10 @@ skip_tree() {	# skip_tree <label> <reason>
 patched_copy() {
 	src=$1 dst=$trees/$(basename "$1")-patched applied=""
 	rm -rf "$dst"
-	mkdir -p "$trees"
-	cp -r "$src" "$dst"
+	mkdir -p "$dst"
+	# Through a symlinked tree too; the inputs may be read-only.
+	cp -R "$src/." "$dst"
+	chmod -R u+w "$dst"
 	for p in "$KERNELS"/patches/*.patch "$KERNELS"/patches/*.mbox; do
 		[ -f "$p" ] || continue
 		if (cd "$dst" && patch -p1 -s -f --dry-run <"$p" >/dev/null 2>&1); then
