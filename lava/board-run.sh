@@ -118,6 +118,10 @@ while IFS='	' read -r backend name value unit; do
 	fi
 	# LAVA case names: letters, digits and -_. only.
 	case_name=$(echo "$name" | sed 's/[^A-Za-z0-9._-]/_/g')
+	# A lab keeps at most 100 characters of a name: the rest becomes a hash.
+	if [ ${#case_name} -gt 100 ]; then
+		case_name="$(echo "$case_name" | cut -c1-91)_$(echo "$name" | md5sum | cut -c1-8)"
+	fi
 	lava_test_case "$case_name" --result pass --measurement "$value" --units "$unit"
 done <"$out/cases"
 [ -n "$set_now" ] && lava-test-set stop "$set_now" 2>/dev/null

@@ -432,18 +432,18 @@ def cmd_run(args):
     cmd = ["lava-run", "--job-id", str(args.job), "--output-dir", out,
            "--device", args.device_dict, args.job_file]
     print("lava-run: %s" % " ".join(cmd))
-    # The job log is lava-run's stdout, one entry a line; its own errors
-    # go to stderr.
+    # The job log is lava-run's stderr, one entry a line; anything else it
+    # prints goes to stdout.
     log_path = os.path.join(out, "job.log")
-    with open(log_path, "w") as log, open(os.path.join(out, "dispatcher.err"), "w") as err:
+    with open(log_path, "w") as log, open(os.path.join(out, "dispatcher.out"), "w") as other:
         try:
-            rc = subprocess.run(cmd, stdout=log, stderr=err,
+            rc = subprocess.run(cmd, stdout=other, stderr=log,
                                 timeout=args.timeout * 60).returncode
         except subprocess.TimeoutExpired:
             raise LavaError("lava-run did not finish in %d minutes (see %s/job.log)"
                             % (args.timeout, out))
     if not os.path.getsize(log_path):
-        raise LavaError("lava-run exited %d without a job log (see %s/dispatcher.err)"
+        raise LavaError("lava-run exited %d without a job log (see %s/dispatcher.out)"
                         % (rc, out))
     with open(log_path) as f:
         files = parse_log(f.read(), args.job)
