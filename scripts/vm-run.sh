@@ -70,8 +70,9 @@ timeout -k 5 "$timeout" qemu-system-aarch64 -M virt,iommu=smmuv3 $accel -smp 2 -
 set -e
 t1=$(date +%s.%N)
 wall=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')
-boot=$(sed -n 's/^vm: booted .* in \([0-9.]*\) s.*/\1/p' "$log" | tail -n 1)
-rc=$(sed -n 's/^vm: exit \([0-9]*\).*/\1/p' "$log" | tail -n 1)
+# Init's lines may follow a program's unfinished line or colour codes.
+boot=$(sed -n 's/.*vm: booted .* in \([0-9.]*\) s.*/\1/p' "$log" | tail -n 1)
+rc=$(sed -n 's/.*vm: exit \([0-9]*\).*/\1/p' "$log" | tail -n 1)
 if [ -z "$rc" ]; then
 	if [ "$(echo "$wall $timeout" | awk '{ print ($1 >= $2 - 1) }')" = 1 ]; then
 		echo "vm-run: the VM did not finish within $timeout s ($accel_name); console tail:" >&2
