@@ -81,7 +81,11 @@ if [ -z "$rc" ]; then
 		echo "vm-run: the VM stopped without running the command to its end; console tail:" >&2
 		rc=125
 	fi
-	tail -n 30 "$log" | sed 's/^/    /' >&2
+	if [ -s "$log" ]; then
+		tail -n 30 "$log" | sed 's/^/    /' >&2
+	else
+		echo "    (nothing on the console yet: the kernel boots with loglevel=3)" >&2
+	fi
 fi
 cp "$log" "$art/console.log"
 echo "vm-run: $accel_name, guest boot ${boot:-?} s (guest uptime at init), wall $wall s, exit $rc"
