@@ -93,7 +93,7 @@ else
 fi
 
 # make exports BACKENDS to this script; the list itself is the Makefile's.
-backends=${BACKENDS:-$(make -s --no-print-directory -C "$here/.." KSRC= list-backends)}
+backends=${BACKENDS:-$(MAKEFLAGS= make -s --no-print-directory -C "$here/.." KSRC= list-backends)}
 arch=${ARCH:-$(uname -m | sed 's/aarch64/arm64/')}
 
 echo "compare-kernels: A: $(describe "$A" "$ta"), core $ca"

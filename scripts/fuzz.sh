@@ -18,8 +18,9 @@ die() { echo "fuzz.sh: $*" >&2; exit 2; }
 secs=$1
 case "$secs" in ''|*[!0-9]*) die "FUZZ_SECONDS must be a whole number of seconds, not '$secs'" ;; esac
 [ "$secs" -gt 0 ] || die "FUZZ_SECONDS must be at least 1"
-# The backends are decided once, in the Makefile.
-all=$(make -s --no-print-directory KSRC= list-backends | tr ' ' '\n')
+# The backends are decided once, in the Makefile (MAKEFLAGS= : not the
+# jobserver of a make that runs this script).
+all=$(MAKEFLAGS= make -s --no-print-directory KSRC= list-backends | tr ' ' '\n')
 backends=${FUZZ_BACKENDS:-libc}
 [ "$backends" = all ] && backends=$all
 for b in $backends; do
