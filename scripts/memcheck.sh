@@ -55,7 +55,7 @@ run() {	# run <log> <cmd...>: one memcheck run, summarised in one line
 	elif [ $rc != 99 ] && [ "${errs:-x}" = 0 ]; then
 		# Clean memory, but the program itself failed (under valgrind's CPU model).
 		echo "memcheck: $(basename "$log" .log): 0 memory errors, but it exited $rc under valgrind — see $log.out"
-		grep -E '^ +FAIL |skipped with an error' "$log.out" | head -n 5
+		grep -E '^not ok |skipped with an error' "$log.out" | head -n 5
 		status=1
 	else
 		echo "memcheck: $(basename "$log" .log): FAILED (exit $rc, ${errs:-?} errors, ${lost:-?} bytes definitely lost) — see $log"
@@ -71,7 +71,8 @@ for b in "$@"; do
 		--benchmark_min_time=0.001 --benchmark_repetitions=1
 	if [ -n "${MEMCHECK_TESTS:-}" ]; then
 		t=$(dirname "$b")/$(echo "$name" | sed 's/^bench-/test-/')
-		[ -x "$t" ] && run "$logs/$(basename "$t").log" "$t" --quick
+		# One process (no fork per test): one leak summary for the whole run.
+		[ -x "$t" ] && run "$logs/$(basename "$t").log" "$t" --quick --no-fork
 	fi
 done
 [ $status = 0 ] && echo "memcheck: all clean" || echo "memcheck: FAILED (memory errors, leaks, or a program failing under valgrind: see above)"

@@ -2,23 +2,30 @@
 # Run every test binary given (under $RUNNER when cross-built), then the
 # Python script tests if any, and print one closing line adding them up:
 # "total: N passed, M failed". Exit non-zero if anything failed or crashed.
+# The binaries speak TAP (tests/harness.h): "ok N name", "not ok N name",
+# "ok N name # SKIP reason", diagnostics and kernel findings as "# " lines;
+# every line but a plain pass is shown.
 set -u
 
 passed=0 failed=0 skipped=0 findings=0 status=0
-tally() {	# $1: log file; adds its closing "N passed, M failed[, K skipped]" line
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
-	if [ -z "$line" ]; then
-		echo "run-tests: $2 printed no result line (crashed?)" >&2
+tally() {	# $1: a binary's TAP output, $2: the binary; adds up its results
+	plan=$(sed -nE 's/^1\.\.([0-9]+)$/\1/p' "$1" | head -n 1)
+	p=$(grep -cE '^ok [0-9]+ ' "$1")
+	s=$(grep -cE '^ok [0-9]+ .* # SKIP' "$1")
+	f=$(grep -cE '^not ok [0-9]+ ' "$1")
+	k=$(grep -cE '^# kernel finding: ' "$1")
+	passed=$((passed + p - s)); failed=$((failed + f)); skipped=$((skipped + s))
+	findings=$((findings + k))
+	# The runner itself died: the tests it did not report failed.
+	if [ -z "$plan" ]; then
+		echo "run-tests: $2 printed no TAP plan (crashed before its tests?)" >&2
 		failed=$((failed + 1))
 		status=1
-		return
+	elif [ $((p + f)) -lt "$plan" ]; then
+		echo "run-tests: $2 reported $((p + f)) of $plan tests (crashed?)" >&2
+		failed=$((failed + plan - p - f))
+		status=1
 	fi
-	p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
-	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
-	s=$(echo "$line" | sed -nE 's/.* ([0-9]+) skipped.*/\1/p')
-	k=$(echo "$line" | sed -nE 's/.* ([0-9]+) kernel findings.*/\1/p')
-	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
-	findings=$((findings + ${k:-0}))
 }
 
 # A hung binary (a deadlock, or an emulator stuck in a syscall) must fail
@@ -30,7 +37,7 @@ for bin in "$@"; do
 	echo "== $bin ${RUNNER:+(under $RUNNER)}"
 	timeout -k 10 "$TEST_TIMEOUT" ${RUNNER:-} "$bin" ${TEST_ARGS:-} >"$log" 2>&1
 	rc=$?
-	grep -vE ' ok$' "$log"
+	grep -vE '^ok [0-9]+ [^#]*$|^TAP version |^1\.\.[0-9]+$' "$log"
 	grep -E '^# kernel finding: ' "$log" | sed "s|^# kernel finding: |$(basename "$bin"): |" >>"$findings_log"
 	[ $rc = 124 ] && echo "run-tests: $bin timed out after $TEST_TIMEOUT s" >&2
 	[ $rc = 0 ] || status=1

@@ -27,14 +27,16 @@ status=0
 for b in "$@"; do
 	name=$(basename "$b" | sed 's/^test-//')
 	log=$out/$name.log
-	SOAK_SECONDS=$secs SOAK_CSV=$(pwd)/$out/$name.csv ${RUNNER:-} "$b" soak_ >"$log" 2>&1
+	# The test runs for $secs: its per-test timeout must leave it that long.
+	SOAK_SECONDS=$secs SOAK_CSV=$(pwd)/$out/$name.csv ${RUNNER:-} "$b" \
+		--timeout=$((secs * 2 + 300)) soak_ >"$log" 2>&1
 	rc=$?
-	summary=$(grep -E 'cycles,.*pages held' "$log" | sed 's/^ *//')
+	summary=$(grep -E 'cycles,.*pages held' "$log" | sed 's/^[# ]*//')
 	if [ $rc = 0 ] && grep -qE '^1 passed, 0 failed' "$log"; then
 		echo "soak $name: ok: $summary"
 	else
 		echo "soak $name: FAILED (see $log)"
-		grep -E '^    [^ ].*:[0-9]+: ' "$log" | head -n 5
+		grep -E '^# .*:[0-9]+: |^# .*(timed out|killed by signal)' "$log" | head -n 5
 		status=1
 	fi
 done

@@ -6,16 +6,25 @@
  * failure with file:line and carry on; REQUIRE*() record it and leave the
  * test. A test fails if any check failed or if a kernel WARN fired during it
  * and the test did not declare expect_warnings(). SKIP(reason) leaves a test
- * as skipped, which is never counted as passed. The runner ends with the
- * line "N passed, M failed[, K skipped][, F kernel findings]" and exits
- * non-zero on any failure.
+ * as skipped, which is never counted as passed.
+ *
+ * Each test runs in a process of its own (forked after the backend is set
+ * up), so a crash, an exit or a hang (past --timeout=SECONDS, default 300,
+ * 0 for none) fails that test alone; a test never sees state an earlier
+ * one left. The output is TAP as kselftest prints it: "TAP version 13",
+ * the plan "1..N", then per test its diagnostics as "# ..." lines and
+ * "ok N name", "not ok N name" or "ok N name # SKIP reason". The runner
+ * ends with the line "N passed, M failed[, K skipped][, F kernel
+ * findings]" and exits non-zero on any failure. --no-fork runs every test
+ * in the runner's own process (for a debugger), without the timeout.
  *
  * KERNEL_FINDING(fmt, ...) records that the core under test (a kernel tree)
  * behaves wrongly by the architecture or by its own API contract, with the
  * call that shows it. A finding is printed as "# kernel finding: <test>: ..."
  * and counted apart: it never fails the test and is never silently dropped.
  *
- * Usage: test-<backend> [--list] [--quick] [substring...]
+ * Usage: test-<backend> [--list] [--quick] [--timeout=SECONDS] [--no-fork]
+ *			 [substring...]
  */
 #ifndef _TESTS_HARNESS_H
 #define _TESTS_HARNESS_H

@@ -167,6 +167,13 @@ static void do_lookup(struct worker *w, u64 iova)
 		fail(w, "iova_to_phys", iova, got, want);
 }
 
+/*
+ * However slow the machine (an emulator running this code for the first
+ * time in a fresh test process), each thread does at least this many
+ * operations: the checks after the run count what was done.
+ */
+#define MIN_OPS_PER_THREAD	2048
+
 static void *worker_fn(void *arg)
 {
 	struct worker *w = arg;
@@ -175,7 +182,8 @@ static void *worker_fn(void *arg)
 
 	if (pgtable_stats_reset)
 		pgtable_stats_reset();
-	while (!w->err[0] && (n++ & 63 || now_ns() < s->deadline_ns)) {
+	while (!w->err[0] && (n++ < MIN_OPS_PER_THREAD || n & 63 ||
+			      now_ns() < s->deadline_ns)) {
 		u64 r = pt_rand(&w->seed);
 		unsigned int slot = r % SLOTS_PER_THREAD;
 
