@@ -48,6 +48,16 @@ VARIANT		:= $(VARIANT)-corruptpte
 CPPFLAGS	+= -DBENCH_CORRUPT_PTE=1
 endif
 
+# Quiet by default, as kbuild: "  CC      src/alloc/libc.c"; V=1 prints
+# the full commands.
+ifeq ($(V),1)
+Q		:=
+quiet		=
+else
+Q		:= @
+quiet		= @printf '  %-7s %s\n' '$(1)' '$(2)';
+endif
+
 O		?= build
 OUT		:= $(O)/$(ARCH)$(VARIANT)
 OBJ		:= $(OUT)/obj
@@ -353,7 +363,7 @@ help:
 	@echo '  list-backends    print every backend this tree builds (what the scripts use)'
 	@echo '  help             this list'
 	@echo '  clean            remove $(O)/'
-	@echo 'Variables: ARCH=arm64 CROSS_COMPILE= O=<dir> KSRC=<linux tree> SANITIZE=1|thread CC= CXX='
+	@echo 'Variables: ARCH=arm64 CROSS_COMPILE= O=<dir> KSRC=<linux tree> SANITIZE=1|thread CC= CXX= V=1'
 	@echo '           BENCH_MAP_DELAY_NS=<n> (a known map slowdown, built apart) TEST_ARGS=--quick'
 	@echo '           BENCH_CORRUPT_PTE=1 (benchmarks verifying one wrongly mapped page, built apart)'
 
@@ -369,11 +379,13 @@ $(OBJ)/tests/%.o: CPPFLAGS += -Itests
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
 $(OBJ)/%.o: %.cc
 	@mkdir -p $(@D)
-	$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS) -c $< -o $@
+	$(call quiet,CXX,$<)
+	$(Q)$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS) -c $< -o $@
 
 ifneq ($(KSRC),)
 # Regenerated on every run, replaced only when it changes (another tree,
@@ -388,11 +400,13 @@ $(KGEN): FORCE
 
 $(KOBJ)/%.o: $(KSRC)/drivers/iommu/%.c $(KGEN)
 	@mkdir -p $(@D)
-	scripts/kernel-cc.sh $(CC) $(KCPPFLAGS) $(ALL_CFLAGS) $(KCFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)
+	$(Q)scripts/kernel-cc.sh $(CC) $(KCPPFLAGS) $(ALL_CFLAGS) $(KCFLAGS) -c $< -o $@
 
 $(KOBJ)/kcore.o: shims/kernel/kver/kcore.c $(KGEN)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -I$(KOBJ) $(ALL_CFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) -I$(KOBJ) $(ALL_CFLAGS) -c $< -o $@
 
 # The own core with every global it defines prefixed own_ (references
 # between its objects too): alloc_io_pgtable_ops & co. are the kernel's,
@@ -401,7 +415,8 @@ $(KOBJ)/kcore.o: shims/kernel/kver/kcore.c $(KGEN)
 KOWN_SRC_OBJS	:= $(patsubst %.c,$(OBJ)/%.o,$(wildcard src/pgtable/*.c))
 $(KOBJ)/own/%.o: $(OBJ)/src/pgtable/%.o $(KOWN_SRC_OBJS)
 	@mkdir -p $(@D)
-	$(OBJCOPY) $$($(NM) -g --defined-only $(KOWN_SRC_OBJS) | \
+	$(call quiet,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) $$($(NM) -g --defined-only $(KOWN_SRC_OBJS) | \
 		awk 'NF == 3 { printf " --redefine-sym %s=own_%s", $$3, $$3 }') $< $@
 
 .PHONY: FORCE
@@ -412,15 +427,18 @@ endif
 # ---------------------------------------------------------------- binaries
 .SECONDEXPANSION:
 $(BIN)/bench-%: $(BENCH_OBJS) $(CORE_OBJS) $(LIB_OBJS) $(OBJ)/src/alloc/%.o
-	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(BENCH_LDLIBS)
+	$(call quiet,LD,$@)
+	$(Q)$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(BENCH_LDLIBS)
 
 $(BIN)/test-%: $(TEST_OBJS) $(CORE_OBJS) $(LIB_OBJS) $(OBJ)/src/alloc/%.o $$(addprefix $(OBJ)/,$$(addsuffix .o,$$(basename $$(wildcard tests/alloc/$$*.c))))
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # libFuzzer targets, built by scripts/fuzz.sh with clang (make fuzz): the
 # shared decoder of tests/reliability/fuzz_ops.c and tests/lib, no harness.
 $(BIN)/fuzz-%: $(patsubst %.c,$(OBJ)/%.o,$(wildcard tests/fuzz/*.c tests/lib/*.c) tests/reliability/fuzz_ops.c) $(CORE_OBJS) $(LIB_OBJS) $(OBJ)/src/alloc/%.o
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 .PRECIOUS: $(OBJ)/%.o
 -include $(shell find $(O) -name '*.d' -type f 2>/dev/null)
