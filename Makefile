@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # io-pgtable-bench: benchmarks for the Linux kernel's ARM LPAE IOMMU page
 # tables (drivers/iommu/io-pgtable-arm.c), built in user space once per
 # allocator backend. Kernel conventions: ARCH=, CROSS_COMPILE=, O=, KSRC=.

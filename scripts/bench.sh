@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Run the benchmark binaries `make bench` built, one JSON file per backend
 # under results/<host>/<run-id>/, then print the summary table.
 #

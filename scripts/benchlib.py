@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """Shared loading and statistics for the io-pgtable-bench results scripts.
 
 What this module promises:

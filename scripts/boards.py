@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """One report across boards: a run per board, a figure per concern with a
 series per board.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """Check one benchmark binary's JSON before it is kept as a result.
 
 It must parse as Google Benchmark JSON and hold exactly the benchmarks the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Benchmark two page-table cores against each other, interleaved:
 #   make compare-kernels A=<side> B=<side>
 # where a side is

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """Compare two runs, or the backends (or cores) of one run, with statistics.
 
   compare.py A B                 A is the baseline, B the candidate

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Install the Debian/Ubuntu packages the suite needs, only those missing.
 # Usage: scripts/deps.sh [--arm64] [--clang] [--fuzz] [--perf] [--lava] [--lava-run] [--vm] [--kernel VER]...
 # --vm: qemu-system-aarch64 for make vm (the arm64 kernel and busybox are

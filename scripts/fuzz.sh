@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # make fuzz: build the libFuzzer target with clang (-fsanitize=fuzzer,
 # address,undefined) for each backend asked for and run it for N seconds
 # from the seed corpus (tests/fuzz/corpus) and the saved regressions

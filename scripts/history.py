@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """A metric across every run under results/<host>/, with change points.
 
   history.py --metric ns_per_page [--filter REGEX] results/<host>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """Instructions per call of map/unmap benchmarks, counted by callgrind.
 
 Times on a shared or virtual machine move with everybody else's load;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Compile one file of a kernel tree (make KSRC=) against shims/kernel, and
 # when it does not compile, say in one line which kernel name the shims
 # lack instead of a wall of errors: the compiler's first error, reduced to

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Put the few files of a Linux tree that the suite builds against into a
 # directory usable as KSRC=, from one of two places:
 #

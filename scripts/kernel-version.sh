@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # What a kernel tree is: its version from the top Makefile, and what its
 # io-pgtable-arm.c offers, detected from the source itself.
 # Usage: scripts/kernel-version.sh [--full|--core|--pages-api|--features] <ksrc>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Build kmod/ (the iopgt_kmod module) with the kernel's own kbuild against a
 # kernel build directory, into <outdir> (kbuild writes beside the sources,
 # so they are copied there first: the source tree stays clean).

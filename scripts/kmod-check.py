@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """Check that the kernel ran the user-space rows with the same counters.
 
 Reads <dir>/<backend>.json (a user-space binary built with KSRC= the running

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Run the same rows in user space and in the kernel: the user-space binary
 # first (a KSRC= build of the running kernel's version), then every row it
 # ran, for exactly its iteration count, through the iopgt_kmod module's

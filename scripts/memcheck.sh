@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # valgrind memcheck on a short benchmark run of every backend binary given
 # (make memcheck), and with MEMCHECK_TESTS=1 on the quick test run too.
 # Passes only with zero errors and zero definite/indirect/possible leaks:

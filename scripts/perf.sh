@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Profile exactly one benchmark: perf record -g, perf report --stdio (top
 # symbols) and a perf stat summary, written next to the run's results in
 # results/<host>/<run-id>/perf/. Set-up is kept out of the profile: perf

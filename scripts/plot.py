@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """Draw a run's plots as PNG and SVG into <run>/plots/.
 
   plot.py [--out DIR] [--history-root DIR] <run-dir|file>

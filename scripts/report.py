@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """One self-contained HTML report of a run, attachable to a mail.
 
   report.py [--baseline RUN] [--out FILE] [--svg] <run-dir|file>

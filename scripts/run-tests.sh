@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Run every test binary given (under $RUNNER when cross-built), then the
 # Python script tests if any, and print one closing line adding them up:
 # "total: N passed, M failed". Exit non-zero if anything failed or crashed.

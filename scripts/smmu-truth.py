@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """Compare the suite's SMMUv3 model with QEMU's SMMUv3 under the real driver.
 
 Reads <dir>/qemu-trace.log (QEMU's smmuv3_cmdq_opcode events of a VM in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # make soak SECONDS=N: N seconds of map/unmap churn with random sizes
 # against each backend (the soak test of every test binary given, in its
 # long form), memory held sampled once a second into

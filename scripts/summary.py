@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """Print one table for a run: a row per benchmark, a column per backend.
 
 Cells are ns per page (the median over repetitions of real time per call

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # make test against every kernel tree a run can find, one after the other,
 # and one closing line adding them up ("total: N passed, M failed, ...").
 #

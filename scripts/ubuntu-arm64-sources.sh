@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Let apt on an Ubuntu host install arm64 packages (called by deps.sh
 # --arm64). Ubuntu's archive carries only amd64/i386; arm64 lives on
 # ports.ubuntu.com. Without a source for it, and without restricting the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """Write a gzip-compressed initramfs (cpio "newc") from a list of entries.
 
 Every entry is owned by root, whoever runs this, and device nodes need no

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Fetch Debian's arm64 kernel, its module-build headers and busybox-static
 # for the VM, unpacked into <outdir>/root (never installed: installing
 # linux-headers-...:arm64 on an x86 host pulls gcc:arm64 and binutils:arm64,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Build the VM's boot artefacts from Debian packages and the suite's arm64
 # binaries: <outdir>/Image (Debian's arm64 kernel) and <outdir>/initrd.cpio.gz
 # (busybox-static, vm/init, the binaries given, the shared libraries they

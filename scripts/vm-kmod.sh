@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # make vm-kmod: in the VM, the user-space rows of a KSRC= build of the VM
 # kernel's own version, then the same rows through that kernel's
 # io-pgtable-arm (iopgt_kmod), then the exact counter check on the host.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """Give Google Benchmark JSON that came back from the VM its host-side context.
 
 Inside the VM a benchmark binary sees an arm64 CPU running an arm64 kernel

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Boot the VM that scripts/vm-image.sh built and run one shell command in it.
 # Usage: scripts/vm-run.sh [--timeout S] [--results DIR] [--trace EVENTS] <artefacts> <command>
 #   <artefacts>  the folder with Image and initrd.cpio.gz (build/vm/arm64)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # make vm-smmu: ground truth for the suite's SMMUv3 model. In the VM, the
 # model's tlbi/own/s1-4k/model:smmuv3 unmap rows (bench-libc), then the same
 # sizes unmapped through the real arm-smmu-v3 driver (iopgt_kmod's "smmu"

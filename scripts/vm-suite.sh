@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Run the suite's arm64 binaries inside the VM (make vm-test, make vm-bench).
 # Usage: scripts/vm-suite.sh test|bench <artefacts> <binary>...
 #   test   scripts/run-tests.sh in the guest over the test-<backend> given,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """Which path a non-coherent walker's page tables took, per side and backend.
 
 Reads a `make compare-kernels` run (files <backend>.<A|B>.r<N>.json, in the
