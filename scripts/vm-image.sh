@@ -84,6 +84,26 @@ for f in "$@"; do
 		;;
 	esac
 done
+# What the VM needs that some kernels build as modules (6.1: virtio-pci and
+# virtio-console, for the results port), dependencies first; init loads
+# the ones present. Debian may compress them: unpacked here (busybox insmod).
+mods=$root/lib/modules/$krel/kernel
+: >"$out/modules.load"
+echo "dir /lib/modules 0755" >>"$list"
+for m in drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci_modern_dev \
+	 drivers/virtio/virtio_pci drivers/char/virtio_console; do
+	name=$(basename "$m").ko
+	if [ -f "$mods/$m.ko.xz" ]; then
+		xz -dc "$mods/$m.ko.xz" >"$out/$name"
+	elif [ -f "$mods/$m.ko" ]; then
+		cp "$mods/$m.ko" "$out/$name"
+	else
+		continue
+	fi
+	echo "file /lib/modules/$name $out/$name 0644" >>"$list"
+	echo "$name" >>"$out/modules.load"
+done
+echo "file /vm/modules.load $out/modules.load 0644" >>"$list"
 # The dynamic loader's path is absolute in every binary (/lib/ld-linux-aarch64.so.1).
 ${PYTHON:-python3} "$here/vm-cpio.py" "$list" "$out/initrd.cpio.gz"
 echo "vm-image: $out/Image ($krel) and $out/initrd.cpio.gz ($(du -k "$out/initrd.cpio.gz" | cut -f1) KiB, $# files of the suite)"
