@@ -54,9 +54,10 @@ fi
 echo "board-run: $(uname -m), $(nproc 2>/dev/null || echo '?') CPUs, binaries:" $bins
 [ -n "${EMULATOR:-}" ] && echo "board-run: emulated by $EMULATOR (times are emulator times)"
 
-# No python3 with numpy and scipy (what benchlib needs) on a small rootfs: the summary table is then made on the host,
-# where make lava-fetch loads every JSON file before it keeps the run.
-if ! "${PYTHON:-python3}" -c 'import numpy, scipy' >/dev/null 2>if ! "${PYTHON:-python3}" -c 'import numpy' >/dev/null 2>&1; then1; then
+# No python3 with numpy and scipy (what benchlib needs) on a small rootfs:
+# the summary table is then made on the host, where make lava-fetch loads
+# every JSON file before it keeps the run.
+if ! "${PYTHON:-python3}" -c 'import numpy, scipy' >/dev/null 2>&1; then
 	echo "board-run: no python3 with numpy and scipy here: the results are checked and summed up on the host"
 	export PYTHON=true
 fi
