@@ -83,6 +83,14 @@ noncoherent() {
 	fi
 }
 
+# 1 if a map without IOMMU_READ|IOMMU_WRITE is refused with -EINVAL; 5.15
+# returns 0 having mapped nothing (a caller looping until all is mapped,
+# as the IOMMU core does, never ends).
+noperm_einval() {
+	awk '/if \(!\(iommu_prot & \(IOMMU_READ \| IOMMU_WRITE\)\)\)/ { getline; print; exit }' "$arm" |
+		grep -q -- '-EINVAL' && echo 1 || echo 0
+}
+
 # How PTE writes reach a non-coherent walker: the posted rework still
 # syncs them with dma_sync_single_for_device(); the own core cleans with
 # iommu_pages_flush_incoherent().
@@ -152,6 +160,7 @@ features)
 #define KCORE_NONCOHERENT_TABLES	"$(noncoherent)"
 #define KCORE_HAS_INCOHERENT_PAGES	$([ "$(noncoherent)" = iommu-pages-incoherent ] && echo 1 || echo 0)
 #define KCORE_NONCOHERENT_PTE_SYNC	"$(pte_sync)"
+#define KCORE_HAS_MAP_NOPERM_EINVAL	$(noperm_einval)
 EOT
 	;;
 esac

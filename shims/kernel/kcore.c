@@ -22,6 +22,7 @@ static const char *const feature_names[CORE_F_NR] = {
 	[CORE_F_SELFTEST]	= "selftest",
 	[CORE_F_STATS]		= "stats",
 	[CORE_F_INCOHERENT_PAGES] = "incoherent_pages",
+	[CORE_F_MAP_NOPERM_EINVAL] = "map_noperm_einval",
 };
 
 __attribute__((weak)) const char *pgtable_core_name(void)

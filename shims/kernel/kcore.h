@@ -55,6 +55,12 @@ enum pgtable_core_feature {
 	 * rework); without it, through the DMA API (dma_map_single).
 	 */
 	CORE_F_INCOHERENT_PAGES,
+	/*
+	 * map_pages without IOMMU_READ|IOMMU_WRITE fails with -EINVAL; 5.15
+	 * returns 0 having mapped nothing, so a caller that loops until
+	 * everything is mapped (the IOMMU core) never ends.
+	 */
+	CORE_F_MAP_NOPERM_EINVAL,
 	CORE_F_NR,
 };
 

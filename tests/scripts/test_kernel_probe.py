@@ -50,6 +50,14 @@ def test_noncoherent_path_is_read_from_the_source(tmp_path):
     assert "#define KCORE_HAS_INCOHERENT_PAGES\t1" in feats
 
 
+def test_map_without_permission_is_read_from_the_source(tmp_path):
+    check = "\tif (!(iommu_prot & (IOMMU_READ | IOMMU_WRITE)))\n"
+    old = fake_tree(tmp_path / "a", ALLOC_SZ + check + "\t\treturn 0;\n")
+    new = fake_tree(tmp_path / "b", ALLOC_SZ + check + "\t\treturn -EINVAL;\n")
+    assert "#define KCORE_HAS_MAP_NOPERM_EINVAL\t0" in kver("--features", old).stdout
+    assert "#define KCORE_HAS_MAP_NOPERM_EINVAL\t1" in kver("--features", new).stdout
+
+
 def test_unknown_header_is_one_line(tmp_path):
     arm = "#include <linux/sizes.h>\n#include <linux/no-such-shim.h>\n" + ALLOC_SZ
     r = kver("--check", fake_tree(tmp_path, arm))

@@ -22,6 +22,7 @@ static const bool has[CORE_F_NR] = {
 	[CORE_F_SELFTEST]	= KCORE_HAS_SELFTEST,
 	[CORE_F_STATS]		= false,	/* src/pgtable counts its own work only */
 	[CORE_F_INCOHERENT_PAGES] = KCORE_HAS_INCOHERENT_PAGES,
+	[CORE_F_MAP_NOPERM_EINVAL] = KCORE_HAS_MAP_NOPERM_EINVAL,
 };
 
 const char *pgtable_core_name(void)
