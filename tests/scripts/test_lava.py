@@ -4,6 +4,7 @@ parse into a results directory the other tools read, and every way a job
 can go wrong is one line and no results directory."""
 
 import json
+import re
 import os
 import stat
 import subprocess
@@ -325,3 +326,92 @@ def test_report_across_boards_refuses_one_board_twice(tmp_path, parsed):
     b = board_copy(a, tmp_path / "again" / "r1", "qemu-local")
     with pytest.raises(benchlib.BenchError, match="both from board qemu-local"):
         boards.main([a, b, "--out", str(tmp_path / "x.html")])
+
+
+# ------------------------------------------- the board's side, on the host
+
+FAKE_BENCH = """#!/bin/sh
+# A stand-in bench binary: lists its names, writes the prepared JSON.
+here=$(dirname "$0")/..
+for a; do
+	case $a in
+	--benchmark_list_tests=true) cat "$here/names"; exit 0 ;;
+	--benchmark_out=*) out=${a#--benchmark_out=} ;;
+	esac
+done
+cp "$here/doc.json" "$out"
+echo "fake: ran"
+"""
+
+
+def board_tree(tmp_path, fail=False):
+    """A make-dist tree whose one binary writes a known JSON: three
+    repetitions and their median aggregate per benchmark."""
+    src = json.load(open(os.path.join(lava.ROOT, "results", "vm",
+                                      "20261125T180023Z-08e8999", "libc.json")))
+    base = [r for r in src["benchmarks"] if r["name"].startswith("map/")][:2]
+    rows = []
+    for r in base:
+        for i, t in enumerate((300.0, 100.0, 110.0)):
+            rows.append(dict(r, real_time=t, repetitions=3, repetition_index=i))
+        rows.append(dict(r, name=r["name"] + "_median", run_type="aggregate",
+                         aggregate_name="median", real_time=110.0))
+    doc = dict(src, benchmarks=rows)
+    doc["context"] = dict(src["context"], run_id="20261202T000000Z-abc1234",
+                          backend="libc")
+    root = tmp_path / "dist"
+    for d in ("bin", "lib", "scripts", "lava"):
+        (root / d).mkdir(parents=True)
+    (root / "doc.json").write_text(json.dumps(doc, indent=2))
+    (root / "names").write_text("\n".join(r["name"] for r in base) + "\n")
+    fake = root / "bin" / "bench-libc"
+    fake.write_text(FAKE_BENCH if not fail else "#!/bin/sh\nexit 3\n")
+    fake.chmod(0o755)
+    for f in ("scripts/bench.sh", "lava/board-run.sh"):
+        dst = root / f
+        dst.write_text(open(os.path.join(lava.ROOT, f)).read())
+        dst.chmod(0o755)
+    (root / "VERSION").write_text("commit: abc1234\ndirty: no\ncompiler: cc 1\ncflags: -O2\n")
+    return root, doc, base
+
+
+def run_board(root):
+    env = dict(os.environ, PYTHON="/nonexistent/python3", FILTER="", BACKENDS="",
+               PATH="/usr/bin:/bin")
+    return subprocess.run(["sh", str(root / "lava" / "board-run.sh")], capture_output=True,
+                          text=True, env=env, cwd=str(root))
+
+
+def as_lava_log(output, verdict):
+    """The board's console as LAVA logs it, and the suite's result."""
+    lines = [json.dumps({"dt": "x", "lvl": "target", "msg": l}) for l in output.splitlines()]
+    lines.append(json.dumps({"dt": "x", "lvl": "results", "msg": {
+        "case": "io-pgtable-bench", "definition": "0_io-pgtable-bench", "result": verdict}}))
+    return "\n".join(lines) + "\n"
+
+
+def test_board_run_reports_cases_and_hands_back_the_json(tmp_path):
+    root, doc, base = board_tree(tmp_path)
+    r = run_board(root)
+    assert r.returncode == 0, r.stdout + r.stderr
+    cases = [l for l in r.stdout.splitlines() if l.startswith("lava-test-case ")]
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", base[0]["name"])
+    # The median of the repetitions (their mean is 170), in the binary's
+    # unit, and each counter as its own case.
+    assert "lava-test-case %s --result pass --measurement 110 --units ns" % name in cases
+    assert any(c.startswith("lava-test-case %s.pte_writes " % name) and "per_call" in c
+               for c in cases)
+    assert cases[-1] == "lava-test-case io-pgtable-bench --result pass"
+    files = lava.parse_log(as_lava_log(r.stdout, "pass"), "1")
+    assert list(files) == ["libc"]
+    assert files["libc"] == doc		# byte for byte what the binary wrote
+
+
+def test_board_run_raises_when_a_binary_fails(tmp_path):
+    root, _, _ = board_tree(tmp_path, fail=True)
+    r = run_board(root)
+    assert r.returncode != 0
+    assert "lava-test-case io-pgtable-bench --result fail" in r.stdout
+    assert "lava-test-raise" in r.stdout
+    with pytest.raises(lava.LavaError, match="reported a failure on the board"):
+        lava.parse_log(as_lava_log(r.stdout, "fail"), "1")
