@@ -7,7 +7,7 @@
 #   The initramfs must hold iopgt_kmod.ko, kmod-run.sh and the binary
 #   (make vm-kmod builds it so). FILTER= narrows the rows, VM_TIMEOUT= (600).
 # Results: ${RESULTS:-results}/<host>/<run-id>/{drvcache,kmod}.json, so that
-# make compare RUN=<that> BY=core shows the kernel beside user space.
+# scripts/compare.py --run <that> --by core --no-test shows the kernel beside user space.
 set -eu
 
 die() { echo "vm-kmod: $*" >&2; exit 2; }
