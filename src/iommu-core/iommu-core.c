@@ -108,6 +108,13 @@ int iommu_map(struct iommu_domain *d, unsigned long iova, phys_addr_t paddr,
 
 		ret = d->ops->map_pages(d->ops, iova, paddr, pgsize, count,
 					prot, gfp, &mapped);
+		/*
+		 * A core that maps nothing and reports success (5.15 for a
+		 * prot with neither READ nor WRITE) would keep the kernel's
+		 * __iommu_map looping forever; the suite refuses instead.
+		 */
+		if (!ret && !mapped)
+			ret = -EINVAL;
 		size -= mapped;
 		if (ret)
 			break;
