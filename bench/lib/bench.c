@@ -18,20 +18,6 @@
 
 /* ------------------------------------------------------------ domains */
 
-/* Every size the core may accept for this granule; it keeps what is legal. */
-static unsigned long granule_sizes(size_t granule)
-{
-	switch (granule) {
-	case SZ_4K:
-		return SZ_4K | SZ_2M | SZ_1G;
-	case SZ_16K:
-		return SZ_16K | SZ_32M | SZ_64G;
-	case SZ_64K:
-		return SZ_64K | SZ_512M | SZ_4T;
-	}
-	return 0;
-}
-
 int bench_domain_init(struct bench_domain *bd, const struct bench_cfg *cfg)
 {
 	struct io_pgtable_cfg pcfg = { 0 };
@@ -40,11 +26,11 @@ int bench_domain_init(struct bench_domain *bd, const struct bench_cfg *cfg)
 
 	memset(bd, 0, sizeof(*bd));
 	bd->cfg = *cfg;
-	pcfg.pgsize_bitmap = granule_sizes(cfg->granule);
-	if (!pcfg.pgsize_bitmap)
-		return -EINVAL;
 	pcfg.ias = cfg->ias ? cfg->ias : 48;
 	pcfg.oas = cfg->oas ? cfg->oas : 48;
+	pcfg.pgsize_bitmap = iommu_granule_pgsizes(cfg->granule, pcfg.oas);
+	if (!pcfg.pgsize_bitmap)
+		return -EINVAL;
 	pcfg.coherent_walk = cfg->coherent;
 	if (!tp.granule)
 		tp.granule = cfg->granule;
@@ -93,46 +79,6 @@ const char *bench_core_name(void)
 	if (BENCH_CORE[0])
 		return BENCH_CORE;
 	return pgtable_core_name();
-}
-
-const char *bench_fmt_name(enum io_pgtable_fmt fmt)
-{
-	switch (fmt) {
-	case ARM_64_LPAE_S1:
-		return "s1";
-	case ARM_64_LPAE_S2:
-		return "s2";
-	case ARM_32_LPAE_S1:
-		return "s1-32";
-	case ARM_32_LPAE_S2:
-		return "s2-32";
-	case ARM_MALI_LPAE:
-		return "mali";
-	default:
-		return "fmt?";
-	}
-}
-
-const char *bench_size_name(size_t size, char *buf)
-{
-	static const struct {
-		unsigned long long unit;
-		char c;
-	} units[] = {
-		{ 1ULL << 50, 'p' }, { 1ULL << 40, 't' }, { SZ_1G, 'g' },
-		{ SZ_1M, 'm' }, { SZ_1K, 'k' },
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(units); i++) {
-		if (size >= units[i].unit && !(size % units[i].unit)) {
-			snprintf(buf, 16, "%llu%c", size / units[i].unit,
-				 units[i].c);
-			return buf;
-		}
-	}
-	snprintf(buf, 16, "%zu", size);
-	return buf;
 }
 
 void bench_name_init(struct bench_name *n, const char *concern,

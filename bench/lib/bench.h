@@ -21,6 +21,7 @@
 #include "gbench/gbench.h"
 #include "alloc/backend.h"
 #include "arch/cache.h"
+#include "iommu-core/geometry.h"
 #include "iommu-core/iommu-core.h"
 #include "tlb/tlb.h"
 
@@ -54,10 +55,17 @@ unsigned long bench_pgsizes(const struct bench_cfg *cfg);
 
 /* -DBENCH_CORE=... if given, else the linked core's name: "own", "k6.12". */
 const char *bench_core_name(void);
-/* "s1" / "s2" */
-const char *bench_fmt_name(enum io_pgtable_fmt fmt);
+/* The names shared with the tests (iommu-core/geometry.h). */
+static inline const char *bench_fmt_name(enum io_pgtable_fmt fmt)
+{
+	return iommu_fmt_name(fmt);
+}
+
 /* 4096 -> "4k", 2M -> "2m", 1G -> "1g", 4T -> "4t"; @buf of >= 16 bytes. */
-const char *bench_size_name(size_t size, char *buf);
+static inline const char *bench_size_name(size_t size, char *buf)
+{
+	return iommu_size_name(size, buf);
+}
 
 struct bench_name {
 	char buf[256];

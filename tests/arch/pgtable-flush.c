@@ -119,20 +119,6 @@ static void check_unmap_counts(const struct cache_stats *st, unsigned int idx,
  */
 static const char *skip_why;
 
-/*
- * Why this backend cannot serve this core here, or NULL: a driver pool
- * hands out tables only through cfg->alloc, which 6.1 lacks.
- */
-static const char *backend_unusable(void)
-{
-	struct io_pgtable_cfg probe = { 0 };
-
-	backend_setup_cfg(&probe);
-	if (probe.alloc && !pgtable_core_has(CORE_F_CFG_ALLOC))
-		return "this kernel has no cfg->alloc, the only way this backend hands out tables";
-	return NULL;
-}
-
 static void check_fresh_map(size_t granule, unsigned int idx, unsigned int n)
 {
 	size_t line = arch_dcache_line_size();
@@ -208,8 +194,8 @@ static void check_granule(size_t granule)
 
 	if (!arch_cache_supported())
 		SKIP(arch_cache_describe());
-	if (backend_unusable())
-		SKIP(backend_unusable());
+	if (pt_backend_unusable())
+		SKIP(pt_backend_unusable());
 	if (pt_noncoherent_why())	/* asked of the core, see tests/pgtable/common.h */
 		SKIP(pt_noncoherent_why());
 	skip_why = NULL;
@@ -252,8 +238,8 @@ TEST(pgtable_flush_coherent_walker_cleans_nothing)
 	struct flush_dom fd;
 	size_t i;
 
-	if (backend_unusable())
-		SKIP(backend_unusable());
+	if (pt_backend_unusable())
+		SKIP(pt_backend_unusable());
 	for (i = 0; i < 3; i++) {
 		size_t g = granules[i];
 

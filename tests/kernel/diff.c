@@ -707,22 +707,6 @@ static void side_cfg(struct side *s, const struct diff_cfg *dc, const char *name
 	}
 }
 
-/*
- * Why this backend can't serve this kernel core at all, or NULL. A backend
- * that hands out tables only through cfg->alloc (a driver's pool) has
- * nothing to offer a core without cfg->alloc (6.1): no 6.1 driver could
- * have used it either.
- */
-static const char *backend_unusable(void)
-{
-	struct io_pgtable_cfg probe = { 0 };
-
-	backend_setup_cfg(&probe);
-	if (probe.alloc && !pgtable_core_has(CORE_F_CFG_ALLOC))
-		return "this kernel has no cfg->alloc, the only way this backend hands out tables";
-	return NULL;
-}
-
 static const char *fmt_name(enum io_pgtable_fmt fmt)
 {
 	switch (fmt) {
@@ -794,7 +778,7 @@ static bool diff_one(const struct diff_cfg *dc, int nops, struct diff_stats *st,
 	struct geom g;
 	bool ok = false;
 
-	*why = backend_unusable();
+	*why = pt_backend_unusable();
 	if (*why)
 		return true;
 	side_cfg(&k, dc, pgtable_core_name());
@@ -1011,8 +995,8 @@ TEST(kernel_diff_partial_block_unmap)
 	if (!own_alloc_io_pgtable_ops)
 		SKIP("only the own core is linked: build with KSRC=<linux tree> to diff one against it");
 	REQUIRE(backend_init() == 0);
-	if (backend_unusable())
-		SKIP(backend_unusable());
+	if (pt_backend_unusable())
+		SKIP(pt_backend_unusable());
 	REQUIRE(backend_prepare(64) == 0);
 	side_cfg(&k, &dc, pgtable_core_name());
 	side_cfg(&o, &dc, "own");

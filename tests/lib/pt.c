@@ -4,6 +4,8 @@
 #include <string.h>
 #include <asm/io.h>
 #include <linux/sizes.h>
+#include <kcore.h>
+#include "alloc/backend.h"
 #include "pt.h"
 
 int pt_domain_init(struct pt_domain *pd, const struct pt_cfg *c)
@@ -38,41 +40,14 @@ void pt_domain_release(struct pt_domain *pd)
 	pd->tlb = NULL;
 }
 
-unsigned long pt_granule_sizes(size_t granule, unsigned int oas)
+const char *pt_backend_unusable(void)
 {
-	switch (granule) {
-	case SZ_4K:
-		return SZ_4K | SZ_2M | SZ_1G;
-	case SZ_16K:
-		return SZ_16K | SZ_32M;
-	case SZ_64K:
-		return SZ_64K | SZ_512M | (oas > 48 ? 1UL << 42 : 0);
-	}
-	return 0;
-}
+	struct io_pgtable_cfg probe = { 0 };
 
-const char *pt_size_name(u64 size, char buf[24])
-{
-	static const char units[] = "kmgtp";
-	int u = 0;
-
-	size >>= 10;
-	while (size >= 1024 && !(size & 1023) && u < 4) {
-		size >>= 10;
-		u++;
-	}
-	snprintf(buf, 24, "%llu%c", (unsigned long long)size, units[u]);
-	return buf;
-}
-
-const char *pt_fmt_name(enum io_pgtable_fmt fmt)
-{
-	switch (fmt) {
-	case ARM_64_LPAE_S1: return "s1";
-	case ARM_64_LPAE_S2: return "s2";
-	case ARM_MALI_LPAE: return "mali";
-	default: return "?";
-	}
+	backend_setup_cfg(&probe);
+	if (probe.alloc && !pgtable_core_has(CORE_F_CFG_ALLOC))
+		return "this kernel has no cfg->alloc, the only way this backend hands out tables";
+	return NULL;
 }
 
 /* ------------------------------------------------ architectural walker */

@@ -17,6 +17,7 @@
 #define _TESTS_LIB_PT_H
 
 #include <linux/io-pgtable.h>
+#include "iommu-core/geometry.h"
 #include "iommu-core/iommu-core.h"
 
 struct pt_cfg {
@@ -39,11 +40,30 @@ int pt_domain_init(struct pt_domain *pd, const struct pt_cfg *c);
 void pt_domain_release(struct pt_domain *pd);
 static inline struct io_pgtable_ops *pt_ops(struct pt_domain *pd) { return pd->dom.ops; }
 
-/* Page and block sizes of a granule (64K: + 4T level-1 blocks when oas > 48). */
-unsigned long pt_granule_sizes(size_t granule, unsigned int oas);
+/* Page and block sizes of a granule, shared with the benchmarks (iommu-core/geometry.h). */
+static inline unsigned long pt_granule_sizes(size_t granule, unsigned int oas)
+{
+	return iommu_granule_pgsizes(granule, oas);
+}
+
 /* "4k", "2m", "1g", "4t" ... into @buf. */
-const char *pt_size_name(u64 size, char buf[24]);
-const char *pt_fmt_name(enum io_pgtable_fmt fmt);
+static inline const char *pt_size_name(u64 size, char buf[24])
+{
+	return iommu_size_name(size, buf);
+}
+
+static inline const char *pt_fmt_name(enum io_pgtable_fmt fmt)
+{
+	return iommu_fmt_name(fmt);
+}
+
+/*
+ * Why the linked backend cannot serve the linked core at all, or NULL: a
+ * backend that hands out tables only through cfg->alloc (a driver's pool)
+ * has nothing to offer a core without cfg->alloc (6.1), as no 6.1 driver
+ * could have used one.
+ */
+const char *pt_backend_unusable(void);
 
 struct pt_hw {
 	enum io_pgtable_fmt fmt;
