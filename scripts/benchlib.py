@@ -48,7 +48,9 @@ GBENCH_TOOLS = "/usr/share/benchmark"
 # Benchmark picks (compare.py --exact pgtable_bytes compares it anyway).
 DETERMINISTIC = ("pte_writes", "tables_alloc", "tables_freed",
                  "lines_cleaned", "cache_lines", "barriers", "tlb_cmds",
-                 "tlb_syncs", "tlb_add_page", "tlb_flush_walk")
+                 "tlb_syncs", "tlb_add_page", "tlb_flush_walk",
+                 "dma_maps", "dma_syncs", "incoherent_starts",
+                 "incoherent_flushes")
 # Context keys under the names the suite has used for them.
 CONTEXT_ALIASES = {"cache_maint": ("cache_maint", "cache_maintenance"),
                    "caches": ("cpu_caches", "caches"),

@@ -21,7 +21,8 @@ PY = "/usr/bin/python3"
 # Spelled out, not read from benchlib.DETERMINISTIC: dropping one from there
 # must fail this test.
 COUNTERS = ("pte_writes", "tables_alloc", "tables_freed", "cache_lines",
-            "barriers", "tlb_cmds", "tlb_syncs", "tlb_add_page", "tlb_flush_walk")
+            "barriers", "tlb_cmds", "tlb_syncs", "tlb_add_page", "tlb_flush_walk",
+            "dma_maps", "dma_syncs", "incoherent_starts", "incoherent_flushes")
 
 
 def run_cli(script, *args, env=None):
