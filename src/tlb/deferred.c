@@ -30,14 +30,6 @@ struct fq {
 	struct fq_entry e[FQ_SIZE];
 };
 
-static struct tlb_model *bind(void *cookie)
-{
-	struct tlb_model *m = iommu_cookie_tlb(cookie);
-
-	tlb_bind(m, cookie);
-	return m;
-}
-
 static void fq_flush(struct tlb_model *m)
 {
 	struct fq *q = m->priv;
@@ -58,13 +50,13 @@ static void fq_flush(struct tlb_model *m)
 
 static void def_flush_all(void *cookie)
 {
-	fq_flush(bind(cookie));
+	fq_flush(tlb_model_bound(cookie));
 }
 
 static void def_flush_walk(unsigned long iova, size_t size, size_t granule,
 			   void *cookie)
 {
-	struct tlb_model *m = bind(cookie);
+	struct tlb_model *m = tlb_model_bound(cookie);
 
 	m->cnt.flush_walk++;
 	m->cnt.cmds++;
@@ -77,7 +69,7 @@ static void def_flush_walk(unsigned long iova, size_t size, size_t granule,
 static void def_add_page(struct iommu_iotlb_gather *gather, unsigned long iova,
 			 size_t granule, void *cookie)
 {
-	bind(cookie)->cnt.add_page++;
+	tlb_model_bound(cookie)->cnt.add_page++;
 	/* One span per unmap call is all the queue records. */
 	iommu_iotlb_gather_add_range(gather, iova, granule);
 }

@@ -8,40 +8,24 @@
 #include "shadow.h"
 #include "tlb.h"
 
-static struct tlb_model *bind(void *cookie)
-{
-	struct tlb_model *m = iommu_cookie_tlb(cookie);
-
-	tlb_bind(m, cookie);
-	return m;
-}
-
-static void inv_ctx(struct tlb_model *m)
-{
-	m->cnt.flush_all++;
-	m->cnt.cmds++;
-	m->cnt.hw_sync++;
-	tlb_shadow_inv_ctx(m);
-}
-
 static void fa_flush_all(void *cookie)
 {
-	inv_ctx(bind(cookie));
+	tlb_flush_ctx_sync(tlb_model_bound(cookie));
 }
 
 static void fa_flush_walk(unsigned long iova, size_t size, size_t granule,
 			  void *cookie)
 {
-	struct tlb_model *m = bind(cookie);
+	struct tlb_model *m = tlb_model_bound(cookie);
 
 	m->cnt.flush_walk++;
-	inv_ctx(m);
+	tlb_flush_ctx_sync(m);
 }
 
 static void fa_add_page(struct iommu_iotlb_gather *gather, unsigned long iova,
 			size_t granule, void *cookie)
 {
-	bind(cookie)->cnt.add_page++;
+	tlb_model_bound(cookie)->cnt.add_page++;
 	/* Only "something is pending": one flush covers any mix of leaves. */
 	iommu_iotlb_gather_add_range(gather, iova, granule);
 }
@@ -56,12 +40,12 @@ static void fa_sync(struct tlb_model *m, struct iommu_iotlb_gather *gather)
 {
 	m->cnt.sync++;
 	if (gather && gather->end)
-		inv_ctx(m);
+		tlb_flush_ctx_sync(m);
 }
 
 const struct tlb_model_ops tlb_model_flush_all = {
 	.name = "flush-all",
 	.flush_ops = &fa_flush_ops,
 	.sync = fa_sync,
-	.flush_all = inv_ctx,
+	.flush_all = tlb_flush_ctx_sync,
 };

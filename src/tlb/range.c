@@ -9,14 +9,6 @@
 #include "shadow.h"
 #include "tlb.h"
 
-static struct tlb_model *bind(void *cookie)
-{
-	struct tlb_model *m = iommu_cookie_tlb(cookie);
-
-	tlb_bind(m, cookie);
-	return m;
-}
-
 static void inv_range(struct tlb_model *m, unsigned long iova, size_t size,
 		      bool leaf)
 {
@@ -30,18 +22,13 @@ static void inv_range(struct tlb_model *m, unsigned long iova, size_t size,
 
 static void range_flush_all(void *cookie)
 {
-	struct tlb_model *m = bind(cookie);
-
-	m->cnt.flush_all++;
-	m->cnt.cmds++;
-	m->cnt.hw_sync++;
-	tlb_shadow_inv_ctx(m);
+	tlb_flush_ctx_sync(tlb_model_bound(cookie));
 }
 
 static void range_flush_walk(unsigned long iova, size_t size, size_t granule,
 			     void *cookie)
 {
-	struct tlb_model *m = bind(cookie);
+	struct tlb_model *m = tlb_model_bound(cookie);
 
 	m->cnt.flush_walk++;
 	inv_range(m, iova, size, false);
@@ -50,7 +37,7 @@ static void range_flush_walk(unsigned long iova, size_t size, size_t granule,
 static void range_add_page(struct iommu_iotlb_gather *gather,
 			   unsigned long iova, size_t granule, void *cookie)
 {
-	bind(cookie)->cnt.add_page++;
+	tlb_model_bound(cookie)->cnt.add_page++;
 	/* The cookie is the domain: the helper may sync it first. */
 	iommu_iotlb_gather_add_page(cookie, gather, iova, granule);
 }

@@ -458,17 +458,9 @@ static void inv_range(struct smmuv3 *s, unsigned long iova, size_t size,
 
 /* ------------------------------------------------------------ flush ops */
 
-static struct smmuv3 *bind(void *cookie)
-{
-	struct tlb_model *m = iommu_cookie_tlb(cookie);
-
-	tlb_bind(m, cookie);
-	return m->priv;
-}
-
 static void smmu_flush_all(void *cookie)
 {
-	struct smmuv3 *s = bind(cookie);
+	struct smmuv3 *s = tlb_model_bound(cookie)->priv;
 
 	pthread_mutex_lock(&s->plock);
 	inv_ctx(s);
@@ -478,7 +470,7 @@ static void smmu_flush_all(void *cookie)
 static void smmu_flush_walk(unsigned long iova, size_t size, size_t granule,
 			    void *cookie)
 {
-	struct smmuv3 *s = bind(cookie);
+	struct smmuv3 *s = tlb_model_bound(cookie)->priv;
 
 	pthread_mutex_lock(&s->plock);
 	s->m->cnt.flush_walk++;
@@ -489,7 +481,7 @@ static void smmu_flush_walk(unsigned long iova, size_t size, size_t granule,
 static void smmu_add_page(struct iommu_iotlb_gather *gather,
 			  unsigned long iova, size_t granule, void *cookie)
 {
-	bind(cookie)->m->cnt.add_page++;
+	tlb_model_bound(cookie)->cnt.add_page++;
 	iommu_iotlb_gather_add_page(cookie, gather, iova, granule);
 }
 

@@ -9,14 +9,6 @@
 #include "shadow.h"
 #include "tlb.h"
 
-static struct tlb_model *bind(void *cookie)
-{
-	struct tlb_model *m = iommu_cookie_tlb(cookie);
-
-	tlb_bind(m, cookie);
-	return m;
-}
-
 static void inv_one(struct tlb_model *m, unsigned long iova, size_t size,
 		    bool leaf)
 {
@@ -29,18 +21,13 @@ static void inv_one(struct tlb_model *m, unsigned long iova, size_t size,
 
 static void strict_flush_all(void *cookie)
 {
-	struct tlb_model *m = bind(cookie);
-
-	m->cnt.flush_all++;
-	m->cnt.cmds++;
-	m->cnt.hw_sync++;
-	tlb_shadow_inv_ctx(m);
+	tlb_flush_ctx_sync(tlb_model_bound(cookie));
 }
 
 static void strict_flush_walk(unsigned long iova, size_t size, size_t granule,
 			      void *cookie)
 {
-	struct tlb_model *m = bind(cookie);
+	struct tlb_model *m = tlb_model_bound(cookie);
 	size_t off;
 
 	m->cnt.flush_walk++;
@@ -53,7 +40,7 @@ static void strict_flush_walk(unsigned long iova, size_t size, size_t granule,
 static void strict_add_page(struct iommu_iotlb_gather *gather,
 			    unsigned long iova, size_t granule, void *cookie)
 {
-	struct tlb_model *m = bind(cookie);
+	struct tlb_model *m = tlb_model_bound(cookie);
 
 	m->cnt.add_page++;
 	inv_one(m, iova, granule, true);

@@ -108,3 +108,19 @@ void tlb_bind(struct tlb_model *m, void *cookie)
 	if (!m->gran)
 		m->gran = 4096;
 }
+
+struct tlb_model *tlb_model_bound(void *cookie)
+{
+	struct tlb_model *m = iommu_cookie_tlb(cookie);
+
+	tlb_bind(m, cookie);
+	return m;
+}
+
+void tlb_flush_ctx_sync(struct tlb_model *m)
+{
+	m->cnt.flush_all++;
+	m->cnt.cmds++;
+	m->cnt.hw_sync++;
+	tlb_shadow_inv_ctx(m);
+}

@@ -101,6 +101,13 @@ struct tlb_model *tlb_model_create_ops(const struct tlb_model_ops *ops,
 
 /* Learn the domain behind @cookie (stage, granule); cheap once bound. */
 void tlb_bind(struct tlb_model *m, void *cookie);
+/* The model behind a flush op's @cookie, bound to it: every op starts here. */
+struct tlb_model *tlb_model_bound(void *cookie);
+/*
+ * Invalidate the whole context with one command and wait for it: counted
+ * (flush_all, cmds, hw_sync) and applied to the checking TLB.
+ */
+void tlb_flush_ctx_sync(struct tlb_model *m);
 
 /*
  * The emulated IOMMU's TLB, which every model keeps (src/tlb/shadow.c):

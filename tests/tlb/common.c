@@ -42,17 +42,9 @@ void tt_release(struct tt_dom *t)
 	t->m = NULL;
 }
 
-static struct tlb_model *bn_bind(void *cookie)
-{
-	struct tlb_model *m = iommu_cookie_tlb(cookie);
-
-	tlb_bind(m, cookie);
-	return m;
-}
-
 static void bn_flush_all(void *cookie)
 {
-	struct tlb_model *m = bn_bind(cookie);
+	struct tlb_model *m = tlb_model_bound(cookie);
 
 	m->cnt.flush_all++;
 	tlb_shadow_inv_ctx(m);
@@ -61,7 +53,7 @@ static void bn_flush_all(void *cookie)
 static void bn_flush_walk(unsigned long iova, size_t size, size_t granule,
 			  void *cookie)
 {
-	struct tlb_model *m = bn_bind(cookie);
+	struct tlb_model *m = tlb_model_bound(cookie);
 
 	m->cnt.flush_walk++;
 	m->cnt.cmds++;
@@ -71,7 +63,7 @@ static void bn_flush_walk(unsigned long iova, size_t size, size_t granule,
 static void bn_add_page(struct iommu_iotlb_gather *gather, unsigned long iova,
 			size_t granule, void *cookie)
 {
-	bn_bind(cookie)->cnt.add_page++;
+	tlb_model_bound(cookie)->cnt.add_page++;
 	iommu_iotlb_gather_add_page(cookie, gather, iova, granule);
 }
 
