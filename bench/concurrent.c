@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <linux/sizes.h>
 #include "lib/bench.h"
+#include "lib/matrix.h"
 
 #define CONC_PAGES	16
 #define CONC_SLOTS	64	/* per thread, cycled */
@@ -124,6 +125,10 @@ static void concurrent_register(void)
 			c->cfg.fmt = ARM_64_LPAE_S1;
 			c->cfg.granule = granules[g];
 			c->cfg.coherent = w;
+			if (!bench_walk_servable(&c->cfg)) {
+				free(c);
+				continue;
+			}
 			bench_name_init(&name, "concurrent", &c->cfg);
 			bench_name_add(&name, "pgsize", "%s",
 				       bench_size_name(c->cfg.granule, sz));

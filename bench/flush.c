@@ -592,7 +592,8 @@ static void flush_register(void)
 					/* Quick: non-coherent rows time their coherent twin too. */
 					for (coh = 0; coh <= !bench_quick(); coh++) {
 						bc.cfg.coherent = coh;
-						register_walk(&bc, unmap);
+						if (bench_walk_servable(&bc.cfg))
+							register_walk(&bc, unmap);
 					}
 				}
 			}

@@ -3,9 +3,11 @@
  * The map/unmap matrix and its IOVA layouts.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/sizes.h>
+#include "alloc/backend.h"
 #include "matrix.h"
 #include "profile.h"
 
@@ -43,13 +45,39 @@ void bench_case_name(struct bench_name *n, const char *concern,
 	bench_name_add(n, "walk", "%s", c->cfg.coherent ? "coherent" : "noncoherent");
 }
 
+bool bench_walk_servable(const struct bench_cfg *cfg)
+{
+	static bool said;
+
+	if (cfg->coherent || bench_pgsizes(cfg))
+		return true;
+	if (!said)
+		fprintf(stderr, "bench-%s: walk:noncoherent rows left out: no non-coherent domain can be made "
+			"with this core on this backend (a core that maps non-coherent tables through the DMA API "
+			"cannot run on a backend without one)\n", backend_name());
+	said = true;
+	return false;
+}
+
 static void matrix_sizes(struct bench_case *c, bool with_tables,
 			 bench_case_fn fn, void *priv)
 {
 	static const size_t counts[] = { 1, 16, 512 };
-	unsigned long sizes = bench_pgsizes(&c->cfg);
+	struct bench_cfg probe = c->cfg;
+	unsigned long sizes;
+	bool noncoherent;
 	size_t i;
 	int bit, pat, warm;
+
+	/*
+	 * Page sizes come from a coherent domain: a backend that cannot make
+	 * a non-coherent one (hyp under a core that needs the DMA API) still
+	 * has its coherent rows, and leaves the non-coherent ones out, saying so.
+	 */
+	probe.coherent = true;
+	sizes = bench_pgsizes(&probe);
+	probe.coherent = false;
+	noncoherent = sizes && bench_walk_servable(&probe);
 
 	for (bit = 0; bit < BITS_PER_LONG; bit++) {
 		if (!(sizes & (1UL << bit)))
@@ -66,7 +94,8 @@ static void matrix_sizes(struct bench_case *c, bool with_tables,
 					c->cfg.coherent = true;
 					fn(c, priv);
 					c->cfg.coherent = false;
-					fn(c, priv);
+					if (noncoherent)
+						fn(c, priv);
 				}
 			}
 		}

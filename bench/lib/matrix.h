@@ -82,6 +82,12 @@ void bench_case_name(struct bench_name *n, const char *concern,
  */
 typedef void (*bench_case_fn)(const struct bench_case *c, void *priv);
 void bench_matrix(bool with_tables, bench_case_fn fn, void *priv);
+/*
+ * False (and a note on stderr, once) when this backend cannot make a domain
+ * for @cfg's walker: hyp under a core that maps non-coherent tables through
+ * the DMA API. Registration leaves such rows out instead of failing them.
+ */
+bool bench_walk_servable(const struct bench_cfg *cfg);
 
 struct bench_layout {
 	size_t region;		/* pgsize * pgcount */
