@@ -322,6 +322,12 @@ int main(int argc, char **argv)
 	}
 	for (t = tests; t; t = t->next)
 		planned += selected(t->name, argc, argv);
+	/* A filter with a typo must not pass for a run that tested nothing. */
+	if (!planned) {
+		fprintf(stderr, "%s: no test name contains any of the filters given (see --list)\n",
+			argv[0]);
+		return 2;
+	}
 	printf("TAP version 13\n");
 	printf("# backend %s: %s\n", backend_name(), backend_describe());
 	printf("1..%u\n", planned);

@@ -52,6 +52,24 @@ def test_test_binary_unknown_option():
     one_line_error(run([binary("test-libc"), "--quik"]), "--quik")
 
 
+def test_test_binary_filter_selecting_nothing():
+    p = run([binary("test-libc"), "no_test_has_this_name"])
+    one_line_error(p, "no test name contains")
+    assert p.returncode == 2
+
+
+def test_run_tests_filter_selecting_nothing_anywhere_fails():
+    b = binary("test-libc")
+    sh = os.path.join("scripts", "run-tests.sh")
+    none = run(["sh", sh, b], env={"SKIP_PYTEST": "1", "TEST_ARGS": "no_test_has_this_name"})
+    assert none.returncode != 0
+    assert "select no test in any binary" in none.stderr
+    assert none.stdout.rstrip().endswith("total: 0 passed, 1 failed")
+    some = run(["sh", sh, b], env={"SKIP_PYTEST": "1", "TEST_ARGS": "shim_warn_once"})
+    assert some.returncode == 0, some.stdout + some.stderr
+    assert "total: 1 passed, 0 failed" in some.stdout
+
+
 @pytest.mark.parametrize("args,word", [
     ([], "usage"),
     (["{bin}/bench-libc", ""], "FILTER"),
