@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Changed for the suite: the API of drivers/iommu/iommu-pages.h as of the
+ * 7.0 snapshot (../shared/kernels/linux-7.0), but every function is out of
+ * line and implemented by the allocator backend linked into the binary
+ * (src/alloc/<backend>.c), so that backends can be swapped and the
+ * incoherent calls counted (noncoherent.h, ld --wrap). The kernel's
+ * struct ioptdesc/folio internals, the *_incoherent_list calls and the
+ * per-arch inline flush/free (clflush on x86, dma_sync elsewhere) are not here.
+ *
  * "iommu-pages.h" (drivers/iommu/iommu-pages.h in the kernel), current
  * mainline API: table memory by size, zeroed, rounded up to a power of two
  * and aligned to that size; start/flush/free for tables that a
- * non-coherent walker reads. Every function here is implemented by the
- * allocator backend linked into the binary (src/alloc/<backend>.c).
+ * non-coherent walker reads.
  */
 #ifndef __IOMMU_PAGES_H
 #define __IOMMU_PAGES_H

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Changed for the suite: not a kernel header at all; the suite's own API
+ * (implemented by kcore.c, or kver/kcore.c for make KSRC=).
+ *
  * Which page-table core this binary runs, and what it offers.
  *
  * A binary links either the suite's own core (src/pgtable: "own") or a

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Changed for the suite: not a kernel header at all; the suite's counters
+ * of the calls that make tables visible to a non-coherent walker.
+ *
  * How a core made its tables visible to a non-coherent walker, counted at
  * the calls themselves: the DMA API (dma_map_single, dma_unmap_single,
  * dma_sync_single_for_device: io-pgtable-arm up to 7.0) or the incoherent

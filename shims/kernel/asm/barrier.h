@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Copied: the instruction behind each barrier mirrors the kernel's
+ * arch/arm64/include/asm/barrier.h and arch/x86/include/asm/barrier.h (no
+ * version pinned: see README.md). Changed for the suite: other hosts get C11
+ * fences, and smp_store_release/smp_load_acquire are __atomic builtins.
+ *
  * <asm/barrier.h>: the kernel's barriers mapped to the host's real ones.
  * dma_wmb() orders normal-memory writes before a device (here: the table
  * walker) can observe them: DMB OSHST on arm64, a compiler barrier on x86

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * <asm/io.h>: virt_to_phys/phys_to_virt. Each allocator backend defines
- * its own physical address space (phys may differ from virt), so these are
- * implemented by the backend that is linked in.
+ * Changed for the suite: virt_to_phys/phys_to_virt are not the kernel's
+ * linear map; each allocator backend (src/alloc/<backend>.c) defines its own
+ * physical address space (phys may differ from virt) and implements them.
+ * Provides the two declarations and __pa/__va on top.
  */
 #ifndef _SHIM_ASM_IO_H
 #define _SHIM_ASM_IO_H

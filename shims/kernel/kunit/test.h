@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Changed for the suite: the macro and function names of the kernel's
+ * include/kunit/test.h (what io-pgtable-arm-selftests.c of the 7.0 snapshot
+ * uses), run differently: suites register at program load and run only when
+ * the suite's harness asks, one case per test; a failed assertion longjmps
+ * out of the case; struct kunit and struct kunit_suite are the shim's own.
+ *
  * <kunit/test.h>: KUnit in user space, enough of it for a kernel tree's
  * io-pgtable KUnit suite (io-pgtable-arm-selftests.c since 6.19) to run as
  * test cases of the suite's test binaries.

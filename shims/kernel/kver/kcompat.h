@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Stubbed: kernel-internal names a tree's io-pgtable files use that no
+ * other shim provides (PAGE_SHIFT/PAGE_SIZE for 4K pages, EXPORT_SYMBOL as
+ * nothing, VM_BUG_ON as BUG_ON, get_order, set_dev_node), plus <kfeatures.h>.
+ *
  * Force-included (-include) first into every file compiled from a kernel
  * tree (make KSRC=): the few kernel-internal names that the tree's
  * io-pgtable files use beyond what shims/kernel's headers provide, for

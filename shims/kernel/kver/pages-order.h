@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Changed for the suite: 6.12's by-order iommu-pages API
+ * (drivers/iommu/iommu-pages.h as of 6.12) mapped onto the by-size calls the
+ * backends implement; the order passed to free is ignored.
+ *
  * Table memory for a tree whose core uses 6.12's iommu-pages API:
  * allocation by order (iommu_alloc_pages_node(nid, gfp, order)), freeing
  * with the order again (iommu_free_pages(virt, order)). Mapped onto the

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Changed for the suite: the page allocator calls of 5.15 and 6.1
+ * (alloc_pages_node, page_address, free_pages...) routed to the backend's
+ * iommu-pages calls; struct page is an opaque handle equal to the address.
+ *
  * Table memory for a tree whose core takes pages straight from the page
- * allocator (6.1: alloc_pages_node + page_address, free_pages), with no
- * cfg->alloc. This "page allocator" shim routes those calls to the
+ * allocator (5.15, 6.1: alloc_pages_node + page_address, free_pages), with
+ * no cfg->alloc. This "page allocator" shim routes those calls to the
  * iommu-pages calls that every backend implements, so the same backends
- * serve 6.1 as well: a struct page is never dereferenced by io-pgtable-arm.c,
- * so here it is an opaque handle whose address is the table's.
+ * serve these trees as well: a struct page is never dereferenced by
+ * io-pgtable-arm.c, so here it is an opaque handle whose address is the
+ * table's.
  */
 #ifndef _SHIM_KVER_PAGES_PAGE_H
 #define _SHIM_KVER_PAGES_PAGE_H

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Changed for the suite: adds nothing of its own; force-included so that
+ * the shim iommu-pages.h, not the tree's, serves a mainline-API tree.
+ *
  * Table memory for a tree whose core uses current mainline's iommu-pages
  * API (iommu_alloc_pages_node_sz, iommu_pages_*_incoherent): exactly the
  * suite's default shims/kernel/iommu-pages.h.

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Stubbed: the cmpxchg/xchg/atomic_t subset the cores use, over GCC/Clang
+ * __atomic builtins rather than the kernel's arch code. Changed for the
+ * suite under ThreadSanitizer only: cmpxchg64_relaxed is acquire/release.
+ *
  * <linux/atomic.h>: atomics and cmpxchg over GCC/Clang __atomic builtins.
  * cmpxchg64_relaxed is what io-pgtable-arm installs new tables with.
  */

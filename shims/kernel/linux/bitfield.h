@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* <linux/bitfield.h>: FIELD_PREP/FIELD_GET/FIELD_FIT over constant masks. */
+/*
+ * Copied: FIELD_PREP/FIELD_GET/FIELD_FIT/FIELD_MAX mirror
+ * include/linux/bitfield.h (no version pinned: see README.md), without the
+ * kernel's compile-time mask checks (__BF_FIELD_CHECK).
+ *
+ * <linux/bitfield.h>: FIELD_PREP/FIELD_GET/FIELD_FIT over constant masks.
+ */
 #ifndef _SHIM_LINUX_BITFIELD_H
 #define _SHIM_LINUX_BITFIELD_H
 

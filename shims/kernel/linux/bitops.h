@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* <linux/bitops.h>: find-bit helpers (ffs/fls/__ffs/__fls) and set/test bit. */
+/*
+ * Copied: mirrors include/linux/bitops.h and the asm-generic/bitops/
+ * helpers (fls, fls64, __ffs, __fls, hweight; no version pinned: see
+ * README.md), over compiler builtins; set_bit/clear_bit are relaxed atomics.
+ *
+ * <linux/bitops.h>: find-bit helpers (ffs/fls/__ffs/__fls) and set/test bit.
+ */
 #ifndef _SHIM_LINUX_BITOPS_H
 #define _SHIM_LINUX_BITOPS_H
 

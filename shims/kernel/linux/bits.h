@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* <linux/bits.h>: BIT(), GENMASK() and friends, 64-bit long as on arm64. */
+/*
+ * Copied: mirrors include/linux/bits.h and include/vdso/bits.h (no version
+ * pinned: see README.md), without GENMASK's compile-time argument checks.
+ *
+ * <linux/bits.h>: BIT(), GENMASK() and friends. BITS_PER_LONG is the
+ * host's (64 on the x86_64 and arm64 hosts the suite builds for, as on arm64).
+ */
 #ifndef _SHIM_LINUX_BITS_H
 #define _SHIM_LINUX_BITS_H
 

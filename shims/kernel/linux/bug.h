@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Changed for the suite: every WARN is counted (shim_warn_count()) so tests
+ * can assert none fired, WARN_ONCE still counts and returns true after its
+ * first print, and BUG_ON/BUG abort() the process.
+ *
  * <linux/bug.h>: WARN_ON and friends. Every warning prints file:line and is
  * counted (shim_warn_count()), so that a test can assert that no warning
  * fired; BUG_ON aborts, as a kernel oops would end the run.

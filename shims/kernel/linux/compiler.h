@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Copied: attributes, likely/unlikely, READ_ONCE/WRITE_ONCE and BUILD_BUG_ON
+ * mirror include/linux/compiler.h, compiler_types.h, compiler_attributes.h
+ * and build_bug.h (no version pinned: see README.md); section markers
+ * (__init, __rcu...) are stubbed to nothing. Changed for the suite under
+ * ThreadSanitizer only: READ_ONCE/WRITE_ONCE are acquire/release atomics.
+ *
  * <linux/compiler.h>: branch hints, READ_ONCE/WRITE_ONCE as volatile
  * accesses (same single-copy semantics the kernel relies on), attributes.
  */

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Stubbed: struct device reduced to a name, a NUMA node and a coherence
+ * flag (the suite's own layout); dev_err & co. print through printk.
+ *
  * <linux/device.h>: a device is a name, a NUMA node and whether DMA to it
  * is coherent; dev_err & co. print through printk.
  */

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Changed for the suite: the declarations of include/linux/dma-mapping.h
+ * that io-pgtable-arm calls (enum values as in include/linux/dma-direction.h),
+ * implemented by the allocator backend, not a DMA layer: the hyp backend
+ * refuses them (WARN, DMA_MAPPING_ERROR: no DMA API in a hypervisor), and
+ * every call is counted on the way (noncoherent.h, ld --wrap).
+ *
  * <linux/dma-mapping.h>: the streaming DMA calls io-pgtable-arm makes for
  * non-coherent walkers. They are implemented by the linked allocator
  * backend (it knows its phys/virt mapping) and route their cache

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* <linux/err.h>: error values encoded in pointers. */
+/*
+ * Copied: ERR_PTR/PTR_ERR/IS_ERR/IS_ERR_OR_NULL and MAX_ERRNO mirror
+ * include/linux/err.h (no version pinned: see README.md).
+ *
+ * <linux/err.h>: error values encoded in pointers.
+ */
 #ifndef _SHIM_LINUX_ERR_H
 #define _SHIM_LINUX_ERR_H
 

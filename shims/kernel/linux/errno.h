@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* <linux/errno.h>: libc's errno values plus the kernel-only ones. */
+/*
+ * Copied: ENOTSUPP (524) mirrors include/linux/errno.h; every other value
+ * is the host libc's, which on Linux are the kernel's UAPI numbers.
+ *
+ * <linux/errno.h>: libc's errno values plus the kernel-only ENOTSUPP.
+ */
 #ifndef _SHIM_LINUX_ERRNO_H
 #define _SHIM_LINUX_ERRNO_H
 

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* <linux/gfp.h>: allocation flags (recorded by backends, not interpreted). */
+/*
+ * Stubbed: the flag names of include/linux/gfp_types.h with values of the
+ * suite's own (not the kernel's bits). Backends ignore them (every table
+ * comes zeroed); kunit_kmalloc_array honours __GFP_ZERO; kmalloc ignores it.
+ *
+ * <linux/gfp.h>: allocation flags and NUMA_NO_NODE.
+ */
 #ifndef _SHIM_LINUX_GFP_H
 #define _SHIM_LINUX_GFP_H
 

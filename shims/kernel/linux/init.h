@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Changed for the suite: initcalls are not run at boot; they register on
+ * a list at program load, and tests/kernel/selftest.c walks it
+ * (shim_initcall_first()) and runs them: the kernel's selftest as a test.
+ *
  * <linux/init.h>: initcalls in user space. A kernel file's
  * subsys_initcall(fn) / late_initcall(fn) / module_init(fn) registers fn,
  * at program load, on a list that a test walks and runs
- * (shim_initcall_run()); nothing runs by itself. This is how the kernel's
- * own io-pgtable selftest (CONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST) becomes a
- * test case of the suite. __init code is ordinary code here.
+ * (shim_initcall_first(), ->next); nothing runs by itself. This is how
+ * the kernel's own io-pgtable selftest (CONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST)
+ * becomes a test case of the suite. __init code is ordinary code here.
  */
 #ifndef _SHIM_LINUX_INIT_H
 #define _SHIM_LINUX_INIT_H

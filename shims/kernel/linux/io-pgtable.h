@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Copied: mirrors include/linux/io-pgtable.h, as a union of 5.15, 6.1, 6.12
+ * and the 7.0 snapshot (../shared/kernels has 5.15 and 7.0 to diff against):
+ * quirk bits, cfg, ops and the tlb helpers as the kernel has them. The
+ * io_pgtable_fmt enum follows 6.x (AMD_IOMMU_V1/V2, APPLE_DART2), so its
+ * values are not 5.15's or 7.0's; everything is compiled against this one.
+ *
  * <linux/io-pgtable.h>: the kernel's page-table API, field for field, as a
  * superset of the versions the suite builds against (6.1: ->map/->unmap,
  * no ->alloc; 6.12 and mainline: ->alloc/->free, caps, dirty tracking).

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Copied: IOMMU_* prot flags and the iotlb gather helpers mirror
+ * include/linux/iommu.h (mainline: struct iommu_pages_list freelist; no
+ * version pinned: see README.md). Changed for the suite: struct iova_bitmap
+ * is a flat bitmap (the kernel's pins user pages, iommufd), and
+ * iommu_iotlb_sync() is the suite's IOMMU core's, not a driver's.
+ *
  * <linux/iommu.h>: the slice of the IOMMU API that page-table code sees —
  * IOMMU_* prot flags, the iotlb gather and its helpers, dirty-bitmap
  * recording. struct iommu_domain and iommu_iotlb_sync() belong to the

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Copied: ALIGN, round_up, DIV_ROUND_UP, upper/lower_32_bits, container_of
+ * and the U*_MAX limits mirror include/linux/{align,math,wordpart,
+ * container_of,limits}.h (no version pinned: see README.md), without type
+ * checks. Stubbed: might_sleep() and cond_resched() do nothing.
+ *
  * <linux/kernel.h>: the grab-bag the kernel's C expects everywhere —
  * min/max, ALIGN, container_of, ARRAY_SIZE, DIV_ROUND_UP — plus the
  * headers that the real one drags in (printk, bug, types, compiler).

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* <linux/list.h>: the doubly-linked list, just the parts the code uses. */
+/*
+ * Copied: the subset of include/linux/list.h the code uses (no version
+ * pinned: see README.md). Changed: list_del() leaves NULL pointers behind,
+ * not LIST_POISON1/2, so a use after deletion faults at once in user space.
+ *
+ * <linux/list.h>: the doubly-linked list, just the parts the code uses.
+ */
 #ifndef _SHIM_LINUX_LIST_H
 #define _SHIM_LINUX_LIST_H
 

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* <linux/log2.h>: ilog2, is_power_of_2, roundup_pow_of_two, order_base_2. */
+/*
+ * Copied: ilog2, is_power_of_2, roundup/rounddown_pow_of_two and
+ * order_base_2 mirror include/linux/log2.h (no version pinned: see
+ * README.md); ilog2 is the runtime form only (ilog2(0) is undefined here).
+ *
+ * <linux/log2.h>: ilog2, is_power_of_2, roundup_pow_of_two, order_base_2.
+ */
 #ifndef _SHIM_LINUX_LOG2_H
 #define _SHIM_LINUX_LOG2_H
 

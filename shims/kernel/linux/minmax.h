@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* <linux/minmax.h>: type-preserving min/max/clamp evaluated once. */
+/*
+ * Copied: min/max/min_t/max_t/clamp/swap mirror include/linux/minmax.h (no
+ * version pinned: see README.md), without the kernel's signedness checks.
+ *
+ * <linux/minmax.h>: type-preserving min/max/clamp evaluated once.
+ */
 #ifndef _SHIM_LINUX_MINMAX_H
 #define _SHIM_LINUX_MINMAX_H
 

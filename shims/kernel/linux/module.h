@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Stubbed: MODULE_* metadata and the KUnit export helpers expand to nothing.
+ *
  * <linux/module.h>: module metadata is dropped; module_init/module_exit
  * come from <linux/init.h> (an exit function is kept referenced, never run).
  */

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * <linux/printk.h>: pr_* to stderr with the kernel's level prefix.
- * shim_printk_quiet() silences them for tests that provoke errors on purpose.
+ * Changed for the suite: pr_* go to stderr prefixed "[err] ", "[warn] "...
+ * (not the kernel's KERN_* bytes), a file's pr_fmt() is not applied,
+ * pr_debug is compiled out, and shim_printk_quiet() silences everything for
+ * tests that provoke errors on purpose.
+ *
+ * <linux/printk.h>: pr_* to stderr with the level's name in brackets.
  */
 #ifndef _SHIM_LINUX_PRINTK_H
 #define _SHIM_LINUX_PRINTK_H

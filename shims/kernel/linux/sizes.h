@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* <linux/sizes.h>: SZ_* constants. */
+/*
+ * Copied: the SZ_* constants of include/linux/sizes.h (a subset; no version
+ * pinned: see README.md), with _AC as in include/uapi/linux/const.h.
+ *
+ * <linux/sizes.h>: SZ_* constants.
+ */
 #ifndef _SHIM_LINUX_SIZES_H
 #define _SHIM_LINUX_SIZES_H
 

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Stubbed: kmalloc/kzalloc/kcalloc/kfree over malloc/calloc/free (gfp
+ * ignored; kmalloc_array does not check for overflow), plus the typed
+ * kmalloc_obj family of include/linux/slab.h in recent kernels (the 7.0
+ * snapshot uses it).
+ *
  * <linux/slab.h>: kmalloc & co. for the core's own bookkeeping (not page
  * tables: those come from the allocator backend through iommu-pages).
  */

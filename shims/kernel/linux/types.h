@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Copied: u8..s64, phys_addr_t, dma_addr_t as include/linux/types.h has them
+ * for arm64 (64-bit phys/dma addresses). Stubbed: gfp_t is a plain unsigned
+ * int (no __bitwise), atomic_t/atomic64_t are bare counters.
+ *
  * User-space stand-in for <linux/types.h>: the fixed-width kernel types,
  * phys_addr_t/dma_addr_t (always 64-bit here, as on arm64), gfp_t and bool.
  */

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Stubbed: faux_device_create/faux_device_destroy of the kernel's
+ * include/linux/device/faux.h, a calloc'ed struct device and nothing else.
+ *
  * <linux/device/faux.h>: the "faux" device that io-pgtable's initcall
  * selftest (6.15 to 6.18) creates for its cfg->iommu_dev: a struct device
  * with a name, coherent, on no NUMA node. Probe/remove ops are not called.
