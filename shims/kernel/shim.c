@@ -4,6 +4,7 @@
  * Warnings are counted atomically so that concurrent tests see them all.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <linux/bug.h>
@@ -100,8 +101,15 @@ void shim_warn_reset(void)
 
 void *kmalloc(size_t size, gfp_t gfp)
 {
-	(void)gfp;
-	return malloc(size);
+	/* kzalloc() is kmalloc(size, gfp | __GFP_ZERO) in the kernel. */
+	return (gfp & __GFP_ZERO) ? calloc(1, size) : malloc(size);
+}
+
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	return kmalloc(n * size, gfp);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)

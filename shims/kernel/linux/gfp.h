@@ -2,7 +2,7 @@
 /*
  * Stubbed: the flag names of include/linux/gfp_types.h with values of the
  * suite's own (not the kernel's bits). Backends ignore them (every table
- * comes zeroed); kunit_kmalloc_array honours __GFP_ZERO; kmalloc ignores it.
+ * comes zeroed); kmalloc and kunit_kmalloc_array honour __GFP_ZERO.
  *
  * <linux/gfp.h>: allocation flags and NUMA_NO_NODE.
  */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Stubbed: kmalloc/kzalloc/kcalloc/kfree over malloc/calloc/free (gfp
- * ignored; kmalloc_array does not check for overflow), plus the typed
+ * Stubbed: kmalloc/kzalloc/kcalloc/kfree over malloc/calloc/free (of the
+ * gfp flags only __GFP_ZERO counts; kmalloc_array refuses an overflowing
+ * size with NULL, as the kernel's does), plus the typed
  * kmalloc_obj family of include/linux/slab.h in recent kernels (the 7.0
  * snapshot uses it).
  *
@@ -18,7 +19,7 @@ void *kmalloc(size_t size, gfp_t gfp);
 void *kzalloc(size_t size, gfp_t gfp);
 void *kcalloc(size_t n, size_t size, gfp_t gfp);
 void kfree(const void *p);
-#define kmalloc_array(n, s, gfp)	kmalloc((n) * (s), gfp)
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp);
 #define kvzalloc			kzalloc
 #define kvfree				kfree
 
