@@ -72,8 +72,12 @@ patched_copy() {
 	chmod -R u+w "$dst"
 	for p in "$KERNELS"/patches/*.patch "$KERNELS"/patches/*.mbox; do
 		[ -f "$p" ] || continue
-		if (cd "$dst" && patch -p1 -s -f --dry-run <"$p" >/dev/null 2>&1); then
-			(cd "$dst" && patch -p1 -s <"$p") || return 1
+		p=$(cd "$(dirname "$p")" && pwd)/$(basename "$p")
+		# git apply as a plain patch(1) (not installed everywhere): the
+		# ceiling keeps git from finding this repository above the copy.
+		if (cd "$dst" && GIT_CEILING_DIRECTORIES=$(dirname "$PWD") \
+		    git apply --check "$p" >/dev/null 2>&1); then
+			(cd "$dst" && GIT_CEILING_DIRECTORIES=$(dirname "$PWD") git apply "$p") || return 1
 			applied="$applied $(basename "$p")"
 		fi
 	done
