@@ -98,6 +98,8 @@ if [ -d "$KERNELS" ]; then
 		run_tree "$(basename "$t")" "$t" "$@"
 		if patched_copy "$t"; then
 			run_tree "$(basename "$t") + patches" "$trees/$(basename "$t")-patched" "$@"
+		else
+			skip_tree "$(basename "$t") + patches" "no patch in $KERNELS/patches applies to it"
 		fi
 	done
 	[ $found = 1 ] || skip_tree "$KERNELS" "no linux-*/ tree with a Makefile in it"
