@@ -375,9 +375,15 @@ def board_tree(tmp_path, fail=False):
     return root, doc, base
 
 
+# What make exports to its recipes (make test ARCH=arm64 runs pytest with
+# ARCH=arm64 RUNNER=qemu-aarch64): a board sees none of it.
+MAKE_EXPORTS = ("ARCH", "RUNNER", "QEMU_CPU", "CORE", "BIN", "KSRC", "KVER", "PROFILE",
+                "CC", "CXX", "CFLAGS", "SANITIZE", "TEST_ARGS", "PYTHON", "MAKEFLAGS", "MFLAGS")
+
+
 def run_board(root):
-    env = dict(os.environ, PYTHON="/nonexistent/python3", FILTER="", BACKENDS="",
-               PATH="/usr/bin:/bin")
+    env = {k: v for k, v in os.environ.items() if k not in MAKE_EXPORTS}
+    env.update(PYTHON="/nonexistent/python3", FILTER="", BACKENDS="", PATH="/usr/bin:/bin")
     return subprocess.run(["sh", str(root / "lava" / "board-run.sh")], capture_output=True,
                           text=True, env=env, cwd=str(root))
 
