@@ -39,6 +39,18 @@ struct kunit_suite *kunit_suite_first(void)
 	return suites;
 }
 
+/* A failure's message, indented under its header; an assertion leaves the case. */
+static void fail_note(struct kunit *test, bool assertion, const char *fmt, va_list ap)
+{
+	if (!failures_quiet) {
+		fputs("    ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	if (assertion)
+		longjmp(test->abort, 1);
+}
+
 void kunit_fail_at(struct kunit *test, bool assertion, const char *file,
 		   int line, const char *fmt, ...)
 {
@@ -47,31 +59,21 @@ void kunit_fail_at(struct kunit *test, bool assertion, const char *file,
 	test->status = KUNIT_FAILURE;
 	test->failures++;
 	/* Printed even when printk is quiet: a failure is what the log is for. */
-	if (!failures_quiet) {
-		fprintf(stderr, "    # %s: %s FAILED at %s:%d\n    ", test->name,
+	if (!failures_quiet)
+		fprintf(stderr, "    # %s: %s FAILED at %s:%d\n", test->name,
 			assertion ? "ASSERTION" : "EXPECTATION", file, line);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fputc('\n', stderr);
-	}
-	if (assertion)
-		longjmp(test->abort, 1);
+	va_start(ap, fmt);
+	fail_note(test, assertion, fmt, ap);
+	va_end(ap);
 }
 
 void kunit_fail_msg(struct kunit *test, bool assertion, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!failures_quiet) {
-		fputs("    ", stderr);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fputc('\n', stderr);
-	}
-	if (assertion)
-		longjmp(test->abort, 1);
+	va_start(ap, fmt);
+	fail_note(test, assertion, fmt, ap);
+	va_end(ap);
 }
 
 void kunit_do_skip(struct kunit *test, bool leave, const char *fmt, ...)
