@@ -97,11 +97,11 @@ TEST(perfcount_instructions_stable_across_runs)
 	CHECK(small > 0.09 * med * n && small < 0.11 * med * n);
 }
 
-static uint64_t thread_cpu_ns(void)
+static uint64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
@@ -109,7 +109,7 @@ TEST(perfcount_task_clock_measures_time)
 {
 	static char reason[256];
 	struct perfcount pc;
-	uint64_t t0, cpu;
+	uint64_t t0, w0, cpu, wall;
 	double tc;
 	int idx;
 
@@ -123,28 +123,34 @@ TEST(perfcount_task_clock_measures_time)
 	}
 	REQUIRE(perfcount_open(&pc) == 0);
 	perfcount_reset(&pc);
-	/*
-	 * Compared with this thread's CPU time over the same window, not with
-	 * the wall clock: both count on-CPU time only, so a loaded machine
-	 * changes neither the ratio nor the verdict.
-	 */
-	t0 = thread_cpu_ns();
+	w0 = clock_ns(CLOCK_MONOTONIC);
+	t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	perfcount_start(&pc);
-	while (thread_cpu_ns() - t0 < 20000000)
+	while (clock_ns(CLOCK_THREAD_CPUTIME_ID) - t0 < 20000000)
 		fixed_loop(1000);
 	perfcount_stop(&pc);
-	cpu = thread_cpu_ns() - t0;
+	cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
+	wall = clock_ns(CLOCK_MONOTONIC) - w0;
 	tc = perfcount_value(&pc, idx);
 	perfcount_close(&pc);
-	/* Within 10 % and a millisecond (clock granularity, start/stop cost). */
-	CHECK(tc >= cpu * 0.9 - 1e6);
-	CHECK(tc <= cpu * 1.1 + 1e6);
+	/*
+	 * task-clock counts at least this thread's CPU time over the window
+	 * (less a millisecond: clock granularity, start/stop cost) and at most
+	 * the wall time around it. It can count more than the thread's CPU
+	 * time: in a virtual machine it includes time the host took the vCPU
+	 * away (steal) and interrupt time, which CLOCK_THREAD_CPUTIME_ID
+	 * leaves out, so a loaded host moves it anywhere between the two.
+	 */
+	if (tc < cpu * 0.9 - 1e6 || tc > wall * 1.02 + 1e6)
+		test_fail(__FILE__, __LINE__,
+			  "task-clock %.0f ns outside [thread CPU %llu ns, wall %llu ns]",
+			  tc, (unsigned long long)cpu, (unsigned long long)wall);
 }
 
 TEST(perfcount_counts_only_between_start_and_stop)
 {
 	struct perfcount pc;
-	double window, both;
+	double window, both, big;
 	unsigned int i;
 
 	if (perfcount_init(NULL) <= 0)
@@ -160,6 +166,7 @@ TEST(perfcount_counts_only_between_start_and_stop)
 	i = perfcount_index(perfcount_hw() ? "instructions" : "task-clock");
 	if ((int)i < 0)
 		i = 0;
+	big = count_loop(&pc, i, 20000000);
 	window = count_loop(&pc, i, 10000);
 	fixed_loop(20000000);
 	perfcount_start(&pc);
@@ -168,9 +175,14 @@ TEST(perfcount_counts_only_between_start_and_stop)
 	both = perfcount_value(&pc, i);
 	perfcount_close(&pc);
 	CHECK_EQ(pc.n, 0);
-	/* Counted: the windows, not the 2000-times larger loop between them. */
+	/*
+	 * Counted: the two windows, not the 2000-times larger loop between
+	 * them. Judged against what that loop counts when it is counted, so
+	 * a window the scheduler stretched does not read as a leak.
+	 */
 	CHECK(both > 0);
-	if (both > 100 * window + 1e6)
-		test_fail(__FILE__, __LINE__, "%s: one window %.0f, two windows %.0f: counted outside",
-			  perfcount_name(i), window, both);
+	if (both > big / 2)
+		test_fail(__FILE__, __LINE__,
+			  "%s: one window %.0f, two windows %.0f, the loop between alone %.0f: counted outside",
+			  perfcount_name(i), window, both, big);
 }

@@ -351,13 +351,14 @@ TEST(tlb_smmuv3_sync_waits_for_completion)
 	CHECK_EQ(m->cnt.hw_sync, 1);
 	/*
 	 * Six commands at 200 us each, the first issued after t0: the sync
-	 * cannot return sooner, and it waited at least for the CMD_SYNC
-	 * itself. How much more it waited depends on how fast the five were
-	 * issued (slowly, under QEMU), so that is not checked.
+	 * cannot return sooner. How long the issuer itself polled is not
+	 * bounded below: how fast the five were issued (slowly, under QEMU)
+	 * and whether the issuer was descheduled after publishing decide
+	 * how much of the consumer's work was already done when it began.
 	 */
 	CHECK(st.busy_ns >= 6 * 200000ULL);
 	CHECK(wall >= 6 * 200000ULL);
-	CHECK(m->cnt.sync_wait_ns >= 200000ULL && m->cnt.sync_wait_ns <= wall);
+	CHECK(m->cnt.sync_wait_ns <= wall);
 	tlb_model_destroy(m);
 }
 
