@@ -31,6 +31,9 @@
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 
+/* The IOMMU core's page-size split: the user-space core's own code. */
+#include "iommu-core/pgsize.h"
+
 #define ROUND_MAX_SLOTS		65536
 #define ROUND_MAX_TABLE_BYTES	(8UL << 20)
 #define OUT_SIZE		(1UL << 20)
@@ -115,32 +118,6 @@ static unsigned long granule_sizes(size_t granule)
 	return 0;
 }
 
-/* drivers/iommu/iommu.c's page-size choice, as src/iommu-core does it. */
-static size_t core_pgsize(unsigned long bitmap, unsigned long iova, phys_addr_t paddr,
-			  size_t size, size_t *count)
-{
-	unsigned long addr_merge = paddr | iova, pgsizes, bigger;
-	size_t pgsize, next, offset;
-	unsigned int idx;
-
-	pgsizes = bitmap & GENMASK(__fls(size), 0);
-	if (addr_merge)
-		pgsizes &= GENMASK(__ffs(addr_merge), 0);
-	idx = __fls(pgsizes);
-	pgsize = BIT(idx);
-	bigger = bitmap & ~GENMASK(idx, 0);
-	if (bigger) {
-		next = BIT(__ffs(bigger));
-		if (!((iova ^ paddr) & (next - 1))) {
-			offset = next - (addr_merge & (next - 1));
-			if (offset + next >= offset && offset + next <= size)
-				size = offset;
-		}
-	}
-	*count = size >> idx;
-	return pgsize;
-}
-
 static int core_map(struct row *r, unsigned long iova, phys_addr_t paddr, size_t size)
 {
 	unsigned long bitmap = granule_sizes(r->granule);
@@ -148,7 +125,7 @@ static int core_map(struct row *r, unsigned long iova, phys_addr_t paddr, size_t
 
 	while (size) {
 		size_t count, mapped = 0;
-		size_t pgsize = core_pgsize(bitmap, iova, paddr, size, &count);
+		size_t pgsize = iommu_pgsize(bitmap, iova, paddr, size, &count);
 
 		ret = r->ops->map_pages(r->ops, iova, paddr, pgsize, count, BENCH_PROT,
 					GFP_KERNEL, &mapped);
@@ -169,7 +146,7 @@ static size_t core_unmap(struct row *r, unsigned long iova, size_t size)
 
 	iommu_iotlb_gather_init(&gather);
 	while (unmapped < size) {
-		pgsize = core_pgsize(bitmap, iova, iova, size - unmapped, &count);
+		pgsize = iommu_pgsize(bitmap, iova, iova, size - unmapped, &count);
 		done = r->ops->unmap_pages(r->ops, iova, pgsize, count, &gather);
 		if (!done)
 			break;

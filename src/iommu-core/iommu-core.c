@@ -49,43 +49,6 @@ void iommu_domain_release(struct iommu_domain *d)
 	d->ops = NULL;
 }
 
-size_t iommu_pgsize(unsigned long pgsize_bitmap, unsigned long iova,
-		    phys_addr_t paddr, size_t size, size_t *count)
-{
-	unsigned long addr_merge = paddr | iova;
-	unsigned long pgsizes, bigger;
-	size_t pgsize, next, offset;
-	unsigned int idx;
-
-	/* Sizes the hardware has that fit in @size and in the alignment. */
-	pgsizes = pgsize_bitmap & GENMASK(__fls(size), 0);
-	if (likely(addr_merge))
-		pgsizes &= GENMASK(__ffs(addr_merge), 0);
-	BUG_ON(!pgsizes);
-
-	idx = __fls(pgsizes);
-	pgsize = BIT(idx);
-	if (!count)
-		return pgsize;
-
-	/*
-	 * Stop short of the next larger size's boundary when the request
-	 * reaches past it, so that the next call can use the larger size;
-	 * pointless if iova and paddr are offset differently within it.
-	 */
-	bigger = pgsize_bitmap & ~GENMASK(idx, 0);
-	if (bigger) {
-		next = BIT(__ffs(bigger));
-		if (!((iova ^ paddr) & (next - 1))) {
-			offset = next - (addr_merge & (next - 1));
-			if (offset + next >= offset && offset + next <= size)
-				size = offset;
-		}
-	}
-	*count = size >> idx;
-	return pgsize;
-}
-
 static size_t min_pagesz(struct iommu_domain *d)
 {
 	return 1UL << __ffs(d->pgsize_bitmap);

@@ -14,6 +14,7 @@
 
 #include <linux/device.h>
 #include <linux/io-pgtable.h>
+#include "iommu-core/pgsize.h"	/* iommu_pgsize(): the split iommu_map() uses */
 #include "tlb/tlb.h"
 
 struct iommu_domain {
@@ -33,9 +34,6 @@ int iommu_domain_init(struct iommu_domain *d, enum io_pgtable_fmt fmt,
 		      const struct io_pgtable_cfg *cfg, struct tlb_model *tlb);
 void iommu_domain_release(struct iommu_domain *d);
 
-/* The page size to use next and how many of them (the kernel's iommu_pgsize). */
-size_t iommu_pgsize(unsigned long pgsize_bitmap, unsigned long iova,
-		    phys_addr_t paddr, size_t size, size_t *count);
 
 /* 0 or -errno; on failure nothing of the request stays mapped. */
 int iommu_map(struct iommu_domain *d, unsigned long iova, phys_addr_t paddr,
