@@ -31,13 +31,14 @@
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 
-/* The IOMMU core's page-size split: the user-space core's own code. */
+/* Page sizes by granule and the IOMMU core's split: the user-space code. */
 #include "iommu-core/pgsize.h"
 
 #define ROUND_MAX_SLOTS		65536
 #define ROUND_MAX_TABLE_BYTES	(8UL << 20)
 #define OUT_SIZE		(1UL << 20)
 #define BENCH_PROT		(IOMMU_READ | IOMMU_WRITE)
+#define ROW_OAS			48	/* ias and oas of every table, as user space's */
 
 struct counters {
 	u64 tables_alloc, tables_freed, add_page, flush_walk, flush_all, syncs;
@@ -105,22 +106,9 @@ static void cb_free(void *cookie, void *pages, size_t size)
 
 /* ------------------------------------------------ the IOMMU core's loops */
 
-static unsigned long granule_sizes(size_t granule)
-{
-	switch (granule) {
-	case SZ_4K:
-		return SZ_4K | SZ_2M | SZ_1G;
-	case SZ_16K:
-		return SZ_16K | SZ_32M | SZ_64G;
-	case SZ_64K:
-		return SZ_64K | SZ_512M | SZ_4T;
-	}
-	return 0;
-}
-
 static int core_map(struct row *r, unsigned long iova, phys_addr_t paddr, size_t size)
 {
-	unsigned long bitmap = granule_sizes(r->granule);
+	unsigned long bitmap = iommu_granule_pgsizes(r->granule, ROW_OAS);
 	int ret;
 
 	while (size) {
@@ -140,7 +128,7 @@ static int core_map(struct row *r, unsigned long iova, phys_addr_t paddr, size_t
 
 static size_t core_unmap(struct row *r, unsigned long iova, size_t size)
 {
-	unsigned long bitmap = granule_sizes(r->granule);
+	unsigned long bitmap = iommu_granule_pgsizes(r->granule, ROW_OAS);
 	struct iommu_iotlb_gather gather;
 	size_t unmapped = 0, count, done, pgsize;
 
@@ -200,7 +188,7 @@ static const char *parse_row(struct row *r, const char *name)
 		r->fmt = ARM_64_LPAE_S2;
 	else
 		return "format not run in the module (s1 and s2 only)";
-	if (parse_size(gran, &r->granule) || !granule_sizes(r->granule))
+	if (parse_size(gran, &r->granule) || !iommu_granule_pgsizes(r->granule, ROW_OAS))
 		return "bad granule";
 	if (!strcmp(concern, "cmp")) {
 		r->via_core = r->warm = true;
@@ -235,7 +223,7 @@ static const char *parse_row(struct row *r, const char *name)
 /* bench/lib/matrix.c's layout: the same slots in the same order. */
 static const char *layout(struct row *r)
 {
-	unsigned int bits = 48;
+	unsigned int bits = ROW_OAS;
 	size_t span = r->pgsize * (r->granule / 8);
 	u64 space = 1ULL << (bits - 1), tables, span_bytes;
 	size_t i;
@@ -264,8 +252,8 @@ static const char *layout(struct row *r)
 static const char *round_setup(struct row *r, size_t n)
 {
 	struct io_pgtable_cfg cfg = {
-		.pgsize_bitmap = granule_sizes(r->granule),
-		.ias = 48, .oas = 48,
+		.pgsize_bitmap = iommu_granule_pgsizes(r->granule, ROW_OAS),
+		.ias = ROW_OAS, .oas = ROW_OAS,
 		.coherent_walk = true,
 		.tlb = &count_flush_ops,
 		.alloc = cb_alloc,

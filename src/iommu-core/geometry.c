@@ -8,19 +8,6 @@
 #include <linux/sizes.h>
 #include "geometry.h"
 
-unsigned long iommu_granule_pgsizes(size_t granule, unsigned int oas)
-{
-	switch (granule) {
-	case SZ_4K:
-		return SZ_4K | SZ_2M | SZ_1G;
-	case SZ_16K:
-		return SZ_16K | SZ_32M;
-	case SZ_64K:
-		return SZ_64K | SZ_512M | (oas > 48 ? 1UL << 42 : 0);
-	}
-	return 0;
-}
-
 const char *iommu_fmt_name(enum io_pgtable_fmt fmt)
 {
 	switch (fmt) {
