@@ -114,14 +114,12 @@ void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
 
 void *kzalloc(size_t size, gfp_t gfp)
 {
-	(void)gfp;
-	return calloc(1, size);
+	return kmalloc(size, gfp | __GFP_ZERO);
 }
 
 void *kcalloc(size_t n, size_t size, gfp_t gfp)
 {
-	(void)gfp;
-	return calloc(n, size);
+	return kmalloc_array(n, size, gfp | __GFP_ZERO);
 }
 
 void kfree(const void *p)
