@@ -707,15 +707,6 @@ static void side_cfg(struct side *s, const struct diff_cfg *dc, const char *name
 	}
 }
 
-static const char *fmt_name(enum io_pgtable_fmt fmt)
-{
-	switch (fmt) {
-	case ARM_64_LPAE_S1: return "s1";
-	case ARM_64_LPAE_S2: return "s2";
-	default: return "mali";
-	}
-}
-
 /*
  * The stage-2 walk a core that concatenates optionally builds: a level-0
  * start of at most 16 entries becomes that many level-1 tables.
@@ -806,7 +797,7 @@ static bool diff_one(const struct diff_cfg *dc, int nops, struct diff_stats *st,
 		o.ops = own_alloc_io_pgtable_ops(dc->fmt, &o.cfg, &o);
 	if (!k.ops || !o.ops) {
 		test_fail(__FILE__, __LINE__, "%s-%#lx ias %u: alloc_io_pgtable_ops: %s %p, own %p",
-			  fmt_name(dc->fmt), dc->pgsizes, dc->ias, k.name,
+			  pt_fmt_name(dc->fmt), dc->pgsizes, dc->ias, k.name,
 			  (void *)k.ops, (void *)o.ops);
 		goto out;
 	}
@@ -923,7 +914,7 @@ static void diff_all(enum io_pgtable_fmt fmt, bool coherent)
 				    ((fmt * 2 + coherent) * 16 + gi) * 16 + ii + 1;
 			if (!diff_one(&dc, nops, &st, &why)) {
 				fprintf(stderr, "  (%s-%s granule %#lx ias %u %s walk, TEST_SEED=%llu)\n",
-					pgtable_core_name(), fmt_name(fmt),
+					pgtable_core_name(), pt_fmt_name(fmt),
 					granules[gi] & -granules[gi], ias[ii],
 					coherent ? "coherent" : "non-coherent",
 					(unsigned long long)test_seed());
