@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <linux/bug.h>
 #include <linux/printk.h>
@@ -228,7 +229,7 @@ static void run_forked(struct test_case *t, struct test_result *r,
 		       unsigned int timeout)
 {
 	int res[2], out[2], status, got;
-	pid_t pid;
+	pid_t pid, parent;
 
 	memset(r, 0, sizeof(*r));
 	r->res = RES_FAIL;
@@ -238,6 +239,7 @@ static void run_forked(struct test_case *t, struct test_result *r,
 		printf("# %s: pipe: %s\n", t->name, strerror(errno));
 		return;
 	}
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		printf("# %s: fork: %s\n", t->name, strerror(errno));
@@ -245,6 +247,14 @@ static void run_forked(struct test_case *t, struct test_result *r,
 		return;
 	}
 	if (pid == 0) {
+		/*
+		 * Die with the runner: a runner killed for its own timeout
+		 * (make mutate, run-tests.sh) must not leave a hung test
+		 * spinning on a CPU for the rest of the machine's life.
+		 */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
 		close(res[0]);
 		close(out[0]);
 		child(t, res[1], out[1]);
